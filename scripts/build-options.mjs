@@ -1,0 +1,22 @@
+// The one definition of how functions are bundled: used by `npm run build` and checked against
+// template.yaml's Metadata.BuildProperties by tests, so `sam build` ships the same bundle.
+
+/** esbuild options every function shares (CommonJS: Powertools Tracer does not work in ESM). */
+export const sharedOptions = Object.freeze({
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  sourcemap: true,
+  // The AWS SDK v3 is in the Lambda runtime; the authorizer itself never imports it.
+  external: ['@aws-sdk/*'],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+/** Each deployable function: its entry point and where `npm run build` writes it. */
+export const functions = Object.freeze({
+  authorizer: { entry: 'src/handler.ts', outfile: 'dist/authorizer.js' },
+  backend: { entry: 'src/backend/handler.ts', outfile: 'dist/backend.js' },
+});

@@ -1,0 +1,52 @@
+// Verified claims → Caller: the identity facts rules and context use, type-checked claim by claim.
+import { CredentialError, CredentialProblem } from './errors';
+
+/** Who is calling, as far as the rules and the backend need to know. */
+export interface Caller {
+  readonly sub: string;
+  /** `username` (access token) or `cognito:username` (ID token); empty for machine clients. */
+  readonly username: string;
+  /** `client_id` (access token) or `aud` (ID token). */
+  readonly clientId: string;
+  readonly tokenUse: 'access' | 'id';
+  /** `cognito:groups`, only when it is an array of strings; otherwise no groups. */
+  readonly groups: readonly string[];
+  /** `scope` split on spaces, only when it is a string; otherwise no scopes. */
+  readonly scopes: readonly string[];
+  /** The `scope` claim exactly as in the token (empty when absent or not a string). */
+  readonly scope: string;
+  /** Expiry, seconds since the epoch. */
+  readonly exp: number;
+}
+
+function stringClaim(claims: Record<string, unknown>, name: string): string {
+  const value = claims[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Builds the Caller from verified claims. Shapes are checked, not trusted: groups that are not an
+ * array of strings, or a scope that is not a string, grant nothing (a string "admins" is not the
+ * group admins). A token without `sub` is refused (CredentialError): the principal must be someone.
+ */
+export function toCaller(claims: Record<string, unknown>): Caller {
+  const sub = stringClaim(claims, 'sub');
+  if (sub === '') throw new CredentialError(CredentialProblem.invalidClaims, 'no sub claim');
+  const tokenUse = claims['token_use'] === 'id' ? 'id' : 'access';
+  const rawGroups = claims['cognito:groups'];
+  const groups =
+    Array.isArray(rawGroups) && rawGroups.every((g): g is string => typeof g === 'string') ? [...rawGroups] : [];
+  const scope = stringClaim(claims, 'scope');
+  const scopes = scope === '' ? [] : scope.split(' ').filter((s) => s !== '');
+  const aud = claims['aud'];
+  return {
+    sub,
+    username: tokenUse === 'id' ? stringClaim(claims, 'cognito:username') : stringClaim(claims, 'username'),
+    clientId: tokenUse === 'id' ? (typeof aud === 'string' ? aud : '') : stringClaim(claims, 'client_id'),
+    tokenUse,
+    groups,
+    scopes,
+    scope,
+    exp: typeof claims['exp'] === 'number' ? claims['exp'] : 0,
+  };
+}

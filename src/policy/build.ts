@@ -1,0 +1,220 @@
+// IAM policy documents that stay right when API Gateway's cache reuses them for other routes.
+import type { CompiledRules, RouteRule } from '../rules';
+import { comparePrecedence, HTTP_METHODS, type HttpMethod } from '../rules/route';
+import type { MethodArn } from './arn';
+import { globsToRegExp, hasWildcard, overlaps, templateGlob } from './glob';
+
+export interface Statement {
+  readonly Action: 'execute-api:Invoke';
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Resource: string[];
+}
+
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: Statement[];
+}
+
+/** A rule as it applies to one concrete method (ANY expanded), with its IAM pattern. */
+interface MethodRoute {
+  readonly rule: RouteRule;
+  readonly method: HttpMethod;
+  /** `METHOD` + path wildcard pattern, e.g. `GET/pets/*`. */
+  readonly pattern: string;
+}
+
+/** What a caller may do, independent of API and stage: computed once per caller signature. */
+export interface PolicyPlan {
+  readonly allow: readonly MethodRoute[];
+  readonly deny: readonly MethodRoute[];
+  readonly allowRe: RegExp;
+  readonly denyRe: RegExp;
+  /** Characters in the patterns, to check the size budget without rendering. */
+  readonly patternChars: number;
+  /** Deny patterns needed because of each allow pattern: undone together if the asked route needs it. */
+  readonly denyFor: ReadonlyMap<MethodRoute, readonly MethodRoute[]>;
+}
+
+/** Why the policy says what it says about the asked request. */
+export type PolicyMode =
+  /** Every route of the rules described (cache-safe). */
+  | 'full'
+  /** As `full`, but the asked route needed its own exact statement (some cached reuses deny more). */
+  | 'adjusted'
+  /** Over the size budget: only the asked request is described (needs a per-route cache key). */
+  | 'route-only';
+
+export interface PolicyAnswer {
+  readonly policyDocument: PolicyDocument;
+  /** Whether the asked request is allowed by the document (always equal to the rules' decision, or Deny). */
+  readonly allowed: boolean;
+  readonly mode: PolicyMode;
+  /** Set when the rules grant the request but IAM cannot say so exactly; the answer denies. */
+  readonly unrepresentable?: 'wildcard-in-path' | 'resource-too-long';
+}
+
+/** IAM's limit on one Resource ARN in an authorizer policy. */
+export const MAX_RESOURCE_LENGTH = 512;
+/** Policy size above which only the asked request is described (API Gateway keeps answers ≤ 8 KB). */
+export const DEFAULT_POLICY_BUDGET_BYTES = 6144;
+const ACTION = 'execute-api:Invoke';
+// JSON around the resources: {"Version":"2012-10-17","Statement":[{"Action":…,"Effect":…,"Resource":[]}…]}
+const DOCUMENT_OVERHEAD = 160;
+
+export interface PolicyBuilder {
+  /** The caller's plan from the per-route grants of CompiledRules.grants(). */
+  plan(granted: readonly boolean[]): PolicyPlan;
+  /** The policy for one request: the plan scoped to the API and stage, exact for the asked route. */
+  answer(plan: PolicyPlan, arn: MethodArn, rulesAllow: boolean): PolicyAnswer;
+  /** The size in bytes of the largest plan (all allowed), before the ARN prefix; for a cold-start warning. */
+  readonly largestPatternChars: number;
+  readonly budgetBytes: number;
+}
+
+function statement(effect: 'Allow' | 'Deny', resources: string[]): Statement {
+  return { Action: ACTION, Effect: effect, Resource: resources };
+}
+
+function documentOf(statements: Statement[]): PolicyDocument {
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+function render(prefix: string, allow: readonly string[], deny: readonly string[]): PolicyDocument {
+  const statements: Statement[] = [];
+  if (allow.length > 0) statements.push(statement('Allow', allow.map((p) => prefix + p)));
+  if (deny.length > 0) statements.push(statement('Deny', deny.map((p) => prefix + p)));
+  if (statements.length === 0) statements.push(statement('Deny', [prefix + '*']));
+  return documentOf(statements);
+}
+
+/** A Deny resource for exactly this request, or a broader one (`…*`) when it is too long to say. */
+function denyResource(prefix: string, asked: string): string {
+  const room = MAX_RESOURCE_LENGTH - prefix.length - 1;
+  return asked.length <= room + 1 ? prefix + asked : prefix + asked.slice(0, room) + '*';
+}
+
+/** Builds policies for one compiled rule set. */
+export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_POLICY_BUDGET_BYTES): PolicyBuilder {
+  // Each method's routes: its explicit rules, plus ANY rules where no explicit rule of that shape exists.
+  const byMethod = new Map<HttpMethod, MethodRoute[]>();
+  for (const method of HTTP_METHODS) {
+    const explicit = new Set(rules.routes.filter((r) => r.template.method === method).map((r) => r.template.shape));
+    byMethod.set(
+      method,
+      rules.routes
+        .filter((r) => r.template.method === method || (r.template.method === 'ANY' && !explicit.has(r.template.shape)))
+        .map((rule) => ({ rule, method, pattern: method + templateGlob(rule.template) })),
+    );
+  }
+  const largestPatternChars = [...byMethod.values()].flat().reduce((n, r) => n + r.pattern.length, 0);
+
+  // needs[d][a]: some request that route d governs is matched by a's pattern, so a granted `a` with a
+  // denied `d` needs d's pattern denied explicitly (IAM's `*` spans `/`). Memoised: rules never change.
+  const needMemo = new Map<MethodRoute, Map<MethodRoute, boolean>>();
+  function needsDeny(denied: MethodRoute, allowed: MethodRoute): boolean {
+    let row = needMemo.get(denied);
+    if (row === undefined) needMemo.set(denied, (row = new Map()));
+    let need = row.get(allowed);
+    if (need === undefined) {
+      const winner = comparePrecedence(allowed.rule.template, denied.rule.template) < 0 ? allowed.rule.template : null;
+      const glob = allowed.pattern.slice(allowed.method.length);
+      need = glob.includes('*') && prefixesMeet(denied, glob) && overlaps(denied.rule.template, glob, winner);
+      row.set(allowed, need);
+    }
+    return need;
+  }
+
+  return {
+    largestPatternChars,
+    budgetBytes,
+    plan(granted) {
+      const allow: MethodRoute[] = [];
+      const deny: MethodRoute[] = [];
+      const denyFor = new Map<MethodRoute, MethodRoute[]>();
+      for (const routes of byMethod.values()) {
+        const allowedHere = routes.filter((r) => granted[r.rule.index] === true);
+        allow.push(...allowedHere);
+        for (const d of routes) {
+          if (granted[d.rule.index] === true) continue;
+          let needed = false;
+          for (const a of allowedHere) {
+            if (!needsDeny(d, a)) continue;
+            needed = true;
+            const list = denyFor.get(a);
+            if (list === undefined) denyFor.set(a, [d]);
+            else list.push(d);
+          }
+          if (needed) deny.push(d);
+        }
+      }
+      const patternChars = [...allow, ...deny].reduce((n, r) => n + r.pattern.length, 0);
+      return {
+        allow,
+        deny,
+        allowRe: globsToRegExp(allow.map((r) => r.pattern)),
+        denyRe: globsToRegExp(deny.map((r) => r.pattern)),
+        patternChars,
+        denyFor,
+      };
+    },
+    answer(plan, arn, rulesAllow) {
+      const asked = arn.method + arn.path;
+      const count = plan.allow.length + plan.deny.length;
+      const bytes = DOCUMENT_OVERHEAD + plan.patternChars + count * (arn.prefix.length + 3);
+      const exactAllowed = !hasWildcard(asked) && arn.prefix.length + asked.length <= MAX_RESOURCE_LENGTH;
+      const unrepresentable = hasWildcard(asked) ? 'wildcard-in-path' : 'resource-too-long';
+
+      if (bytes > budgetBytes) {
+        if (rulesAllow && exactAllowed) {
+          return { policyDocument: render(arn.prefix, [asked], []), allowed: true, mode: 'route-only' };
+        }
+        const policyDocument = documentOf([statement('Deny', [denyResource(arn.prefix, asked)])]);
+        return rulesAllow
+          ? { policyDocument, allowed: false, mode: 'route-only', unrepresentable }
+          : { policyDocument, allowed: false, mode: 'route-only' };
+      }
+
+      const allowPatterns = plan.allow.map((r) => r.pattern);
+      const denyPatterns = plan.deny.map((r) => r.pattern);
+      const policyAllows = plan.allowRe.test(asked) && !plan.denyRe.test(asked);
+      if (policyAllows === rulesAllow) {
+        return { policyDocument: render(arn.prefix, allowPatterns, denyPatterns), allowed: rulesAllow, mode: 'full' };
+      }
+      if (!rulesAllow) {
+        // A granted pattern reaches a request no granted route governs: deny it by name.
+        const policyDocument = documentOf([
+          ...render(arn.prefix, allowPatterns, denyPatterns).Statement.filter((s) => s.Effect === 'Allow'),
+          statement('Deny', [...denyPatterns.map((p) => arn.prefix + p), denyResource(arn.prefix, asked)]),
+        ]);
+        return { policyDocument, allowed: false, mode: 'adjusted' };
+      }
+      if (!exactAllowed) {
+        return {
+          policyDocument: render(arn.prefix, allowPatterns, denyPatterns),
+          allowed: false,
+          mode: 'full',
+          unrepresentable,
+        };
+      }
+      // The rules grant the request, but a Deny needed elsewhere also matches it (IAM's Deny wins).
+      // Drop those Denies together with every Allow that needed them, then allow the request by name.
+      const dropDeny = new Set(plan.deny.filter((d) => globsToRegExp([d.pattern]).test(asked)));
+      const keepAllow = plan.allow.filter((a) => !(plan.denyFor.get(a) ?? []).some((d) => dropDeny.has(d)));
+      const keptDeny = new Set(keepAllow.flatMap((a) => plan.denyFor.get(a) ?? []));
+      const policyDocument = render(
+        arn.prefix,
+        [...keepAllow.map((r) => r.pattern), asked],
+        plan.deny.filter((d) => keptDeny.has(d) && !dropDeny.has(d)).map((r) => r.pattern),
+      );
+      return { policyDocument, allowed: true, mode: 'adjusted' };
+    },
+  };
+}
+
+/** Cheap pre-check: the literal text before the first variable part must agree. */
+function prefixesMeet(denied: MethodRoute, glob: string): boolean {
+  const dGlob = denied.pattern.slice(denied.method.length);
+  const a = glob.slice(0, glob.indexOf('*') < 0 ? glob.length : glob.indexOf('*'));
+  const d = dGlob.slice(0, dGlob.indexOf('*') < 0 ? dGlob.length : dGlob.indexOf('*'));
+  return a.startsWith(d) || d.startsWith(a);
+}

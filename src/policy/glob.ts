@@ -1,0 +1,117 @@
+// IAM resource wildcards (`*` any run of characters, `/` included; `?` one character) and the
+// language questions the policy builder asks about them and about route templates.
+import type { RouteTemplate } from '../rules/route';
+
+/** The IAM wildcard pattern for a template's path: `{param}` and `{proxy+}` become `*`. */
+export function templateGlob(template: RouteTemplate): string {
+  if (template.segments.length === 0) return '/';
+  return template.segments.map((s) => (s.kind === 'literal' ? '/' + s.value : '/*')).join('');
+}
+
+/** Compiles IAM wildcard patterns into one anchored RegExp that matches any of them. */
+export function globsToRegExp(patterns: readonly string[]): RegExp {
+  if (patterns.length === 0) return /(?!)/;
+  const body = patterns
+    .map((p) => p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.'))
+    .join('|');
+  return new RegExp(`^(?:${body})$`, 's');
+}
+
+/** True when the string contains an IAM wildcard character and so cannot be said exactly. */
+export function hasWildcard(text: string): boolean {
+  return text.includes('*') || text.includes('?');
+}
+
+// --- Automata over request paths ------------------------------------------------------------
+// Template: deterministic; state = position * 2 + inside-a-variable-segment flag; -1 is dead.
+// Glob: nondeterministic; state = index in the pattern (`*` loops and may be skipped).
+
+const PARAM = 1;
+const PROXY = 2;
+type Token = string | typeof PARAM | typeof PROXY;
+
+function templateTokens(template: RouteTemplate): Token[] {
+  if (template.segments.length === 0) return ['/'];
+  const tokens: Token[] = [];
+  for (const seg of template.segments) {
+    tokens.push('/');
+    if (seg.kind === 'literal') tokens.push(...seg.value);
+    else tokens.push(seg.kind === 'param' ? PARAM : PROXY);
+  }
+  return tokens;
+}
+
+function templateStep(tokens: readonly Token[], state: number, ch: string): number {
+  if (state < 0) return -1;
+  const pos = state >> 1;
+  const inside = state & 1;
+  const token = tokens[pos];
+  if (token === undefined) return -1;
+  if (typeof token === 'string') return token === ch ? (pos + 1) << 1 : -1;
+  if (ch !== '/') return (pos << 1) | 1;
+  if (inside === 0) return -1;
+  if (token === PROXY) return pos << 1;
+  return tokens[pos + 1] === '/' ? (pos + 2) << 1 : -1;
+}
+
+function templateAccepts(tokens: readonly Token[], state: number): boolean {
+  if (state < 0) return false;
+  const pos = state >> 1;
+  if (pos === tokens.length) return true;
+  return pos === tokens.length - 1 && (state & 1) === 1 && typeof tokens[pos] !== 'string';
+}
+
+function globClosure(glob: string, state: number, out: Set<number>): void {
+  let s = state;
+  out.add(s);
+  while (glob[s] === '*') out.add(++s);
+}
+
+/**
+ * True when some path is matched by template `inside` and by IAM pattern `glob`, and is not also
+ * matched by template `except` (pass the template that wins routing over `inside`, or null).
+ * Exact for these regular languages: a breadth-first search of their product automaton.
+ */
+export function overlaps(inside: RouteTemplate, glob: string, except: RouteTemplate | null): boolean {
+  const dt = templateTokens(inside);
+  const xt = except === null ? null : templateTokens(except);
+  // Characters that behave differently somewhere: every literal, `/`, and one stand-in for the rest.
+  const alphabet = new Set<string>(['/', '\u0000']);
+  for (const t of dt) if (typeof t === 'string') alphabet.add(t);
+  if (xt !== null) for (const t of xt) if (typeof t === 'string') alphabet.add(t);
+  for (const ch of glob) if (ch !== '*') alphabet.add(ch);
+
+  const gSize = glob.length + 1;
+  const xSize = xt === null ? 1 : xt.length * 2 + 3;
+  const key = (d: number, g: number, x: number): number => (d * gSize + g) * xSize + (x + 1);
+  const seen = new Set<number>();
+  const queue: number[] = [];
+  const push = (d: number, g: number, x: number): void => {
+    const k = key(d, g, x);
+    if (!seen.has(k)) {
+      seen.add(k);
+      queue.push(d, g, x);
+    }
+  };
+  const start = new Set<number>();
+  globClosure(glob, 0, start);
+  for (const g of start) push(0, g, xt === null ? -1 : 0);
+
+  for (let i = 0; i < queue.length; i += 3) {
+    const d = queue[i] as number;
+    const g = queue[i + 1] as number;
+    const x = queue[i + 2] as number;
+    if (templateAccepts(dt, d) && g === glob.length && !(xt !== null && templateAccepts(xt, x))) return true;
+    for (const ch of alphabet) {
+      const d2 = templateStep(dt, d, ch);
+      if (d2 < 0) continue;
+      const x2 = xt === null ? -1 : templateStep(xt, x, ch);
+      const next = new Set<number>();
+      const pc = glob[g];
+      if (pc === '*') globClosure(glob, g, next);
+      else if (pc === ch || pc === '?') globClosure(glob, g + 1, next);
+      for (const g2 of next) push(d2, g2, x2);
+    }
+  }
+  return false;
+}
