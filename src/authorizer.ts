@@ -146,6 +146,8 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
       if (err instanceof CredentialError) {
         tracing.annotate('decision', 'unauthorized');
         logger.warn('decision', { decision: 'unauthorized', reason: err.problem, latencyMs, coldStart });
+        // No `cause`: what API Gateway and the Lambda runtime see must carry nothing of the request.
+        // eslint-disable-next-line preserve-caught-error
         throw new Error('Unauthorized');
       }
       const e = err instanceof Error ? err : new Error(String(err));
@@ -158,6 +160,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
         latencyMs,
         coldStart,
       });
+      // eslint-disable-next-line preserve-caught-error -- as above: the cause is logged, not thrown
       throw new Error('Internal authorizer error');
     } finally {
       coldStart = false;

@@ -73,7 +73,7 @@ export class JwksFetcher implements Fetcher {
           req.destroy();
           reject(err instanceof FetchError ? err : new FetchError(uri, err.message));
         } else {
-          resolve(body as ArrayBuffer);
+          resolve(body!);
         }
       };
       const onResponse = (res: IncomingMessage): void => {
@@ -94,7 +94,7 @@ export class JwksFetcher implements Fetcher {
         });
         res.on('end', () => {
           const buf = Buffer.concat(chunks);
-          finish(undefined, buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+          finish(undefined, buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
         });
         res.on('error', (err) => finish(err));
       };

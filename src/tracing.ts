@@ -1,5 +1,6 @@
 // Powertools Tracer, loaded only when tracing is on: X-Ray's SDK costs cold start and is useless otherwise.
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type * as TracerModule from '@aws-lambda-powertools/tracer';
 
 type Subsegment = ReturnType<NonNullable<ReturnType<Tracer['getSegment']>>['addNewSubsegment']>;
 
@@ -35,7 +36,7 @@ const OFF: Tracing = {
 export function createTracing(env: NodeJS.ProcessEnv, serviceName: string): Tracing {
   if (!tracingWanted(env)) return OFF;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose: see file comment
-  const { Tracer: TracerClass } = require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
+  const { Tracer: TracerClass } = require('@aws-lambda-powertools/tracer') as typeof TracerModule;
   const tracer = new TracerClass({ serviceName, captureHTTPsRequests: true });
   if (!tracer.isTracingEnabled()) return OFF;
   const open = (name: string): [Subsegment | undefined, ReturnType<Tracer['getSegment']>] => {

@@ -134,7 +134,7 @@ export function createVerifier(
       }
       let claims: Claims;
       try {
-        claims = (await verifier.verify(token)) as Claims;
+        claims = await verifier.verify(token);
       } catch (err) {
         throw classifyVerifyError(err);
       }

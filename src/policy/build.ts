@@ -113,7 +113,7 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
   const needMemo = new Map<MethodRoute, Map<MethodRoute, boolean>>();
   function needsDeny(denied: MethodRoute, allowed: MethodRoute): boolean {
     let row = needMemo.get(denied);
-    if (row === undefined) needMemo.set(denied, (row = new Map()));
+    if (row === undefined) needMemo.set(denied, (row = new Map<MethodRoute, boolean>()));
     let need = row.get(allowed);
     if (need === undefined) {
       const winner = comparePrecedence(allowed.rule.template, denied.rule.template) < 0 ? allowed.rule.template : null;

@@ -34,8 +34,8 @@ export function signJwt(key: SigningKey, payload: unknown, header: Record<string
 }
 
 export interface CallerSpec {
-  groups?: string[] | undefined;
-  scopes?: string[] | undefined;
+  groups?: readonly string[] | undefined;
+  scopes?: readonly string[] | undefined;
   sub?: string;
   username?: string;
   tokenUse?: 'access' | 'id';
@@ -63,7 +63,7 @@ export function cognitoClaims(spec: CallerSpec = {}): Record<string, unknown> {
     origin_jti: randomUUID(),
     event_id: randomUUID(),
   };
-  if (spec.groups !== undefined) common['cognito:groups'] = spec.groups;
+  if (spec.groups !== undefined) common['cognito:groups'] = [...spec.groups];
   if ((spec.tokenUse ?? 'access') === 'access') {
     return {
       ...common,
