@@ -1,0 +1,75 @@
+// Routing: which rule governs a request, by API Gateway's precedence.
+import { compileRules } from '../../src/rules';
+
+const rules = compileRules({
+  routes: [
+    { route: 'GET /', allow: [] },
+    { route: 'GET /pets/export', allow: [] },
+    { route: 'GET /pets/{petId}', allow: [] },
+    { route: 'ANY /pets/{petId}', allow: [] },
+    { route: 'GET /pets/{petId}/owner', allow: [] },
+    { route: 'GET /pets/{proxy+}', allow: [] },
+    { route: 'ANY /admin/{proxy+}', allow: [] },
+    { route: 'DELETE /admin/{proxy+}', allow: [] },
+    { route: 'GET /deep/only/here', allow: [] },
+    { route: 'GET /deep/{any}/here', allow: [] },
+  ],
+});
+
+describe('routing', () => {
+  it.each([
+    ['GET', '/', 'GET /'],
+    ['GET', '/pets/export', 'GET /pets/export'],
+    ['GET', '/pets/17', 'GET /pets/{petId}'],
+    ['PATCH', '/pets/17', 'ANY /pets/{petId}'],
+    ['GET', '/pets/17/owner', 'GET /pets/{petId}/owner'],
+    ['GET', '/pets/export/owner', 'GET /pets/{petId}/owner'],
+    ['GET', '/pets/17/owner/name', 'GET /pets/{proxy+}'],
+    ['GET', '/pets/a/b/c', 'GET /pets/{proxy+}'],
+    ['POST', '/admin/users', 'ANY /admin/{proxy+}'],
+    ['DELETE', '/admin/users/1', 'DELETE /admin/{proxy+}'],
+    ['GET', '/deep/only/here', 'GET /deep/only/here'],
+    ['GET', '/deep/other/here', 'GET /deep/{any}/here'],
+  ])('routes %s %s to "%s"', (method, path, expected) => {
+    // Prepare
+    const m = method as 'GET';
+
+    // Act
+    const rule = rules.route(m, path);
+
+    // Assess
+    expect(rule?.route).toBe(expected);
+  });
+
+  it.each([
+    ['POST', '/'],
+    ['DELETE', '/pets/export'], // the resource exists without DELETE: API Gateway never tries {petId}
+    ['GET', '/pets'],
+    ['GET', '/admin'],
+    ['GET', '/pets//owner'],
+    ['GET', '/pets/17/'],
+    ['GET', '/deep/only'],
+    ['GET', '/nowhere'],
+  ])('routes %s %s nowhere', (method, path) => {
+    // Prepare
+    const m = method as 'GET';
+
+    // Act
+    const rule = rules.route(m, path);
+
+    // Assess
+    expect(rule).toBeUndefined();
+  });
+
+  it('compiles 1,000 routes and routes among them', () => {
+    // Prepare
+    const routes = Array.from({ length: 1000 }, (_, i) => ({ route: `GET /r${i}/{id}/items/{item}`, allow: ['authenticated'] }));
+
+    // Act
+    const big = compileRules({ routes });
+
+    // Assess
+    expect(big.route('GET', '/r999/1/items/2')?.route).toBe('GET /r999/{id}/items/{item}');
+    expect(big.route('GET', '/r1000/1/items/2')).toBeUndefined();
+  });
+});
