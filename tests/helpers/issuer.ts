@@ -17,7 +17,7 @@ export interface SigningKey {
 }
 
 /** A fresh RSA-2048 signing key with its public JWK. */
-export function makeKey(kid = randomUUID()): SigningKey {
+export function makeKey(kid: string = randomUUID()): SigningKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
   return { kid, privateKey, jwk };
