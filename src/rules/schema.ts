@@ -38,6 +38,9 @@ function checkKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>,
       throw new RulesError(where, `unknown key "${key}" (allowed: ${[...allowed].join(', ')})`);
     }
   }
+  if (value['description'] !== undefined && typeof value['description'] !== 'string') {
+    throw new RulesError(`${where === 'rules' ? '' : where + '.'}description`, 'must be a string');
+  }
 }
 
 function parsePrincipal(value: unknown, where: string): Principal {
