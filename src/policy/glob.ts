@@ -68,11 +68,12 @@ function globClosure(glob: string, state: number, out: Set<number>): void {
 }
 
 /**
- * True when some path is matched by template `inside` and by IAM pattern `glob`, and is not also
- * matched by template `except` (pass the template that wins routing over `inside`, or null).
- * Exact for these regular languages: a breadth-first search of their product automaton.
+ * A path matched by template `inside` and by IAM pattern `glob` but not by template `except`
+ * (pass the template that wins routing over `inside`, or null), or undefined when there is none.
+ * Exact for these regular languages: a breadth-first search of their product automaton. The
+ * witness may contain U+0000, standing for any character no pattern names.
  */
-export function overlaps(inside: RouteTemplate, glob: string, except: RouteTemplate | null): boolean {
+export function overlapWitness(inside: RouteTemplate, glob: string, except: RouteTemplate | null): string | undefined {
   const dt = templateTokens(inside);
   const xt = except === null ? null : templateTokens(except);
   // Characters that behave differently somewhere: every literal, `/`, and one stand-in for the rest.
@@ -84,24 +85,34 @@ export function overlaps(inside: RouteTemplate, glob: string, except: RouteTempl
   const gSize = glob.length + 1;
   const xSize = xt === null ? 1 : xt.length * 2 + 3;
   const key = (d: number, g: number, x: number): number => (d * gSize + g) * xSize + (x + 1);
-  const seen = new Set<number>();
+  // Each state seen, with the state it was reached from and the character read (for the witness).
+  const from = new Map<number, [number, string]>();
   const queue: number[] = [];
-  const push = (d: number, g: number, x: number): void => {
+  const push = (d: number, g: number, x: number, parent: number, ch: string): void => {
     const k = key(d, g, x);
-    if (!seen.has(k)) {
-      seen.add(k);
+    if (!from.has(k)) {
+      from.set(k, [parent, ch]);
       queue.push(d, g, x);
     }
   };
   const start = new Set<number>();
   globClosure(glob, 0, start);
-  for (const g of start) push(0, g, xt === null ? -1 : 0);
+  for (const g of start) push(0, g, xt === null ? -1 : 0, -1, '');
 
   for (let i = 0; i < queue.length; i += 3) {
     const d = queue[i] as number;
     const g = queue[i + 1] as number;
     const x = queue[i + 2] as number;
-    if (templateAccepts(dt, d) && g === glob.length && !(xt !== null && templateAccepts(xt, x))) return true;
+    const here = key(d, g, x);
+    if (templateAccepts(dt, d) && g === glob.length && !(xt !== null && templateAccepts(xt, x))) {
+      let witness = '';
+      for (let k = here; k !== -1; ) {
+        const [parent, ch] = from.get(k) as [number, string];
+        witness = ch + witness;
+        k = parent;
+      }
+      return witness;
+    }
     for (const ch of alphabet) {
       const d2 = templateStep(dt, d, ch);
       if (d2 < 0) continue;
@@ -110,8 +121,13 @@ export function overlaps(inside: RouteTemplate, glob: string, except: RouteTempl
       const pc = glob[g];
       if (pc === '*') globClosure(glob, g, next);
       else if (pc === ch || pc === '?') globClosure(glob, g + 1, next);
-      for (const g2 of next) push(d2, g2, x2);
+      for (const g2 of next) push(d2, g2, x2, here, ch);
     }
   }
-  return false;
+  return undefined;
+}
+
+/** True when some path is matched by template `inside` and IAM pattern `glob` and not by `except`. */
+export function overlaps(inside: RouteTemplate, glob: string, except: RouteTemplate | null): boolean {
+  return overlapWitness(inside, glob, except) !== undefined;
 }
