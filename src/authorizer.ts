@@ -138,14 +138,16 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     const endTrace = tracing.begin();
     if (context !== undefined) logger.addContext(context as Context);
     await ready;
+    let arn: MethodArn | undefined;
     try {
-      const arn = parseMethodArn((event as { methodArn?: unknown } | null)?.methodArn);
+      arn = parseMethodArn((event as { methodArn?: unknown } | null)?.methodArn);
       return await decide(event, arn, started);
     } catch (err) {
       const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+      const resource = arn === undefined ? null : `${arn.method} ${arn.path.slice(0, MAX_LOGGED_PATH)}`;
       if (err instanceof CredentialError) {
         tracing.annotate('decision', 'unauthorized');
-        logger.warn('decision', { decision: 'unauthorized', reason: err.problem, latencyMs, coldStart });
+        logger.warn('decision', { decision: 'unauthorized', reason: err.problem, resource, latencyMs, coldStart });
         // No `cause`: what API Gateway and the Lambda runtime see must carry nothing of the request.
         // eslint-disable-next-line preserve-caught-error
         throw new Error('Unauthorized');
@@ -157,6 +159,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
         error: e instanceof JwksFault ? e.causeName : e.name,
         message: e.message,
         kind: e instanceof JwksFault ? 'jwks' : e instanceof EventError ? 'event' : 'internal',
+        resource,
         latencyMs,
         coldStart,
       });
