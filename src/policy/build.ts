@@ -33,13 +33,18 @@ export interface PolicyPlan {
   readonly patternChars: number;
   /** Deny patterns needed because of each allow pattern: undone together if the asked route needs it. */
   readonly denyFor: ReadonlyMap<MethodRoute, readonly MethodRoute[]>;
+  /** False when a needed Deny pattern also matches requests of a granted route (IAM's `*` is coarse). */
+  readonly exact: boolean;
 }
 
 /** Why the policy says what it says about the asked request. */
 export type PolicyMode =
-  /** Every route of the rules described (cache-safe). */
+  /** Every route of the rules described exactly (cache-safe, and every grant allowed). */
   | 'full'
-  /** As `full`, but the asked route needed its own exact statement (some cached reuses deny more). */
+  /**
+   * Cache-safe, but some cached reuses deny more than the rules: a Deny the caller needs also
+   * matches requests of a granted route, or the asked route needed its own exact statement.
+   */
   | 'adjusted'
   /** Over the size budget: only the asked request is described (needs a per-route cache key). */
   | 'route-only';
@@ -124,6 +129,23 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
     return need;
   }
 
+  // clobbers[d][a]: d's Deny pattern also matches a request that route a governs, so while d is
+  // denied, cached reuses of the policy deny some of a's requests. Over-approximated (only d is
+  // excluded from a's requests), so `exact` is never claimed wrongly.
+  const clobberMemo = new Map<MethodRoute, Map<MethodRoute, boolean>>();
+  function clobbers(denied: MethodRoute, allowed: MethodRoute): boolean {
+    let row = clobberMemo.get(denied);
+    if (row === undefined) clobberMemo.set(denied, (row = new Map<MethodRoute, boolean>()));
+    let hit = row.get(allowed);
+    if (hit === undefined) {
+      const winner = comparePrecedence(denied.rule.template, allowed.rule.template) < 0 ? denied.rule.template : null;
+      const glob = denied.pattern.slice(denied.method.length);
+      hit = glob.includes('*') && prefixesMeet(allowed, glob) && overlaps(allowed.rule.template, glob, winner);
+      row.set(allowed, hit);
+    }
+    return hit;
+  }
+
   return {
     largestPatternChars,
     budgetBytes,
@@ -148,6 +170,7 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
         }
       }
       const patternChars = [...allow, ...deny].reduce((n, r) => n + r.pattern.length, 0);
+      const exact = !deny.some((d) => allow.some((a) => a.method === d.method && clobbers(d, a)));
       return {
         allow,
         deny,
@@ -155,6 +178,7 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
         denyRe: globsToRegExp(deny.map((r) => r.pattern)),
         patternChars,
         denyFor,
+        exact,
       };
     },
     answer(plan, arn, rulesAllow) {
@@ -178,7 +202,11 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
       const denyPatterns = plan.deny.map((r) => r.pattern);
       const policyAllows = plan.allowRe.test(asked) && !plan.denyRe.test(asked);
       if (policyAllows === rulesAllow) {
-        return { policyDocument: render(arn.prefix, allowPatterns, denyPatterns), allowed: rulesAllow, mode: 'full' };
+        return {
+          policyDocument: render(arn.prefix, allowPatterns, denyPatterns),
+          allowed: rulesAllow,
+          mode: plan.exact ? 'full' : 'adjusted',
+        };
       }
       if (!rulesAllow) {
         // A granted pattern reaches a request no granted route governs: deny it by name.
@@ -192,7 +220,7 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
         return {
           policyDocument: render(arn.prefix, allowPatterns, denyPatterns),
           allowed: false,
-          mode: 'full',
+          mode: plan.exact ? 'full' : 'adjusted',
           unrepresentable,
         };
       }
