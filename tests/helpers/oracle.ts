@@ -26,8 +26,16 @@ function segMatches(template: string[], parts: string[]): boolean {
 
 const split = (path: string): string[] => (path === '/' ? [] : path.slice(1).split('/'));
 
-/** The index of the governing route, or -1. */
-export function governingRoute(rules: RulesDoc, method: string, path: string): number {
+interface Parsed {
+  readonly parsed: { m: string; segs: string[] }[];
+  readonly resources: Map<string, string[]>;
+}
+// The rules' own structure, kept per rules object: property tests ask thousands of requests of one.
+const prepared = new WeakMap<RulesDoc, Parsed>();
+
+function prepare(rules: RulesDoc): Parsed {
+  let done = prepared.get(rules);
+  if (done !== undefined) return done;
   const parsed = rules.routes.map((r) => {
     const [m, p] = r.route.split(' ') as [string, string];
     return { m, segs: split(p) };
@@ -40,6 +48,14 @@ export function governingRoute(rules: RulesDoc, method: string, path: string): n
       resources.set(prefix.map((s) => '{' + kind(s) + (kind(s) === 0 ? s : '') + '}').join('/'), prefix);
     }
   }
+  done = { parsed, resources };
+  prepared.set(rules, done);
+  return done;
+}
+
+/** The index of the governing route, or -1. */
+export function governingRoute(rules: RulesDoc, method: string, path: string): number {
+  const { parsed, resources } = prepare(rules);
   const parts = split(path);
   let best: string[] | undefined;
   for (const segs of resources.values()) {
@@ -71,7 +87,11 @@ function holds(entry: string, who: Who): boolean {
 
 /** Whether the rules let `who` make the request. */
 export function rulesAllow(rules: RulesDoc, who: Who, method: string, path: string): boolean {
-  const i = governingRoute(rules, method, path);
+  return routeAllows(rules, who, governingRoute(rules, method, path));
+}
+
+/** Whether the rules let `who` use route `i` (a governingRoute index; -1 is no route, denied). */
+export function routeAllows(rules: RulesDoc, who: Who, i: number): boolean {
   if (i < 0) return false;
   const route = rules.routes[i] as RulesDoc['routes'][number];
   if ((rules.deny ?? []).some((e) => holds(e, who))) return false;

@@ -1,0 +1,32 @@
+// What API Gateway makes of one authorizer invocation: Allow, Deny (403), Unauthorized (401) or a fault (500).
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import type { AuthorizerHandler } from '../../src/authorizer';
+import { evaluate } from './iam';
+
+export type Outcome =
+  | { readonly kind: 'allow' | 'deny'; readonly result: APIGatewayAuthorizerResult }
+  | { readonly kind: 'unauthorized'; readonly error: Error }
+  | { readonly kind: 'fault'; readonly error: Error };
+
+/**
+ * Runs the handler and sorts the answer as API Gateway would: a thrown `Unauthorized` is a 401,
+ * any other throw a 500; a policy is an Allow only when it allows the event's own methodArn.
+ */
+export async function outcomeOf(handler: AuthorizerHandler, event: unknown): Promise<Outcome> {
+  try {
+    const result = await handler(event);
+    const arn = (event as { methodArn?: unknown } | null)?.methodArn;
+    return { kind: typeof arn === 'string' && evaluate(result, arn) === 'Allow' ? 'allow' : 'deny', result };
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    return error.message === 'Unauthorized' ? { kind: 'unauthorized', error } : { kind: 'fault', error };
+  }
+}
+
+/** True when any statement of the answer allows anything at all. */
+export function allowsAnything(outcome: Outcome): boolean {
+  return (
+    (outcome.kind === 'allow' || outcome.kind === 'deny') &&
+    outcome.result.policyDocument.Statement.some((s) => s.Effect === 'Allow')
+  );
+}
