@@ -27,11 +27,14 @@ function stringClaim(claims: Record<string, unknown>, name: string): string {
 /**
  * Builds the Caller from verified claims. Shapes are checked, not trusted: groups that are not an
  * array of strings, or a scope that is not a string, grant nothing (a string "admins" is not the
- * group admins). A token without `sub` is refused (CredentialError): the principal must be someone.
+ * group admins). A token without `sub` is refused (CredentialError): the principal must be someone;
+ * so is one without `exp` (aws-jwt-verify checks exp only when present): it would never expire.
  */
 export function toCaller(claims: Record<string, unknown>): Caller {
   const sub = stringClaim(claims, 'sub');
   if (sub === '') throw new CredentialError(CredentialProblem.invalidClaims, 'no sub claim');
+  const exp = claims['exp'];
+  if (typeof exp !== 'number') throw new CredentialError(CredentialProblem.invalidClaims, 'no exp claim');
   const tokenUse = claims['token_use'] === 'id' ? 'id' : 'access';
   const rawGroups = claims['cognito:groups'];
   const groups =
@@ -47,6 +50,6 @@ export function toCaller(claims: Record<string, unknown>): Caller {
     groups,
     scopes,
     scope,
-    exp: typeof claims['exp'] === 'number' ? claims['exp'] : 0,
+    exp,
   };
 }
