@@ -91,6 +91,8 @@ export class JwksServer {
   mode: JwksMode = 'ok';
   keys: SigningKey[];
   requests = 0;
+  /** The request paths, in order (to show what a token could and could not make it fetch). */
+  readonly paths: string[] = [];
   private server: Server | undefined;
   private readonly hanging = new Set<ServerResponse>();
 
@@ -104,9 +106,10 @@ export class JwksServer {
     return `http://127.0.0.1:${address.port}`;
   }
 
-  async start(): Promise<this> {
+  /** Listens on 127.0.0.1, on `port` (to come back where it was after stop()) or any free port. */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => this.serve(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
     return this;
   }
 
@@ -123,6 +126,7 @@ export class JwksServer {
 
   private serve(req: IncomingMessage, res: ServerResponse): void {
     this.requests++;
+    this.paths.push(req.url ?? '');
     if (!/^\/[^/]+\/\.well-known\/jwks\.json$/.test(req.url ?? '')) {
       res.writeHead(404).end();
       return;
