@@ -4,10 +4,20 @@ import { CredentialError, CredentialProblem, EventError } from './errors';
 /** Longest credential accepted; Cognito tokens are a few KB and API Gateway caps headers at 10 KB. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const BEARER = /^bearer[ ]+(.*)$/i;
+// No pattern here may backtrack over the value: it can be far longer than MAX_TOKEN_LENGTH.
+const BEARER = /^bearer +/i;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Strips spaces and tabs at both ends in linear time (a `[ \t]+$` regex is quadratic on long runs). */
+function trimSpacesAndTabs(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && (value[start] === ' ' || value[start] === '\t')) start++;
+  while (end > start && (value[end - 1] === ' ' || value[end - 1] === '\t')) end--;
+  return value.slice(start, end);
 }
 
 /**
@@ -17,13 +27,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function parseCredential(value: unknown): string {
   if (value === undefined || value === null) throw new CredentialError(CredentialProblem.missing);
   if (typeof value !== 'string') throw new CredentialError(CredentialProblem.malformed, 'credential is not a string');
-  const trimmed = value.replace(/^[ \t]+|[ \t]+$/g, '');
+  const trimmed = trimSpacesAndTabs(value);
   if (trimmed === '') throw new CredentialError(CredentialProblem.missing);
   if (trimmed.length > MAX_TOKEN_LENGTH) {
     throw new CredentialError(CredentialProblem.malformed, `credential longer than ${MAX_TOKEN_LENGTH} characters`);
   }
   const bearer = BEARER.exec(trimmed);
-  const token = bearer === null ? trimmed : (bearer[1] as string);
+  const token = bearer === null ? trimmed : trimmed.slice(bearer[0].length);
   if (!JWT.test(token)) {
     throw new CredentialError(
       CredentialProblem.malformed,
