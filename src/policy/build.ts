@@ -2,7 +2,7 @@
 import type { CompiledRules, RouteRule } from '../rules';
 import { comparePrecedence, HTTP_METHODS, type HttpMethod } from '../rules/route';
 import type { MethodArn } from './arn';
-import { globsToRegExp, hasWildcard, overlaps, templateGlob } from './glob';
+import { compileGlobs, hasWildcard, overlaps, templateGlob, type GlobSet } from './glob';
 
 export interface Statement {
   readonly Action: 'execute-api:Invoke';
@@ -27,8 +27,8 @@ interface MethodRoute {
 export interface PolicyPlan {
   readonly allow: readonly MethodRoute[];
   readonly deny: readonly MethodRoute[];
-  readonly allowRe: RegExp;
-  readonly denyRe: RegExp;
+  readonly allowRe: GlobSet;
+  readonly denyRe: GlobSet;
   /** Characters in the patterns, to check the size budget without rendering. */
   readonly patternChars: number;
   /** Deny patterns needed because of each allow pattern: undone together if the asked route needs it. */
@@ -174,8 +174,8 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
       return {
         allow,
         deny,
-        allowRe: globsToRegExp(allow.map((r) => r.pattern)),
-        denyRe: globsToRegExp(deny.map((r) => r.pattern)),
+        allowRe: compileGlobs(allow.map((r) => r.pattern)),
+        denyRe: compileGlobs(deny.map((r) => r.pattern)),
         patternChars,
         denyFor,
         exact,
@@ -226,7 +226,7 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
       }
       // The rules grant the request, but a Deny needed elsewhere also matches it (IAM's Deny wins).
       // Drop those Denies together with every Allow that needed them, then allow the request by name.
-      const dropDeny = new Set(plan.deny.filter((d) => globsToRegExp([d.pattern]).test(asked)));
+      const dropDeny = new Set(plan.deny.filter((d) => compileGlobs([d.pattern]).test(asked)));
       const keepAllow = plan.allow.filter((a) => !(plan.denyFor.get(a) ?? []).some((d) => dropDeny.has(d)));
       const keptDeny = new Set(keepAllow.flatMap((a) => plan.denyFor.get(a) ?? []));
       const policyDocument = render(

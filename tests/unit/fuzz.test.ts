@@ -5,10 +5,11 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { Authorizer } from '../../src/authorizer';
 import { parseMethodArn } from '../../src/policy/arn';
 import { createPolicyBuilder, DEFAULT_POLICY_BUDGET_BYTES, type PolicyAnswer } from '../../src/policy/build';
+import { compileGlobs } from '../../src/policy/glob';
 import { compileRules } from '../../src/rules';
 import { setup, type LogLine, type TestSetup } from '../helpers/authorizer';
 import { methodArn, tokenEvent } from '../helpers/events';
-import { evaluate, evaluator } from '../helpers/iam';
+import { evaluate, evaluator, iamMatch } from '../helpers/iam';
 import { cognitoClaims, signJwt } from '../helpers/issuer';
 import { governingRoute, METHODS, routeAllows, rulesAllow, sampleRequests, type RulesDoc, type Who } from '../helpers/oracle';
 import { outcomeOf } from '../helpers/outcome';
@@ -355,6 +356,22 @@ describe('fuzzing: random rule sets against the policy builder', () => {
         }
       }),
       { seed: SEED, numRuns: 2000 },
+    );
+  });
+});
+
+describe('fuzzing: IAM wildcard matching', () => {
+  it('compiled patterns match exactly what the independent IAM evaluator matches', () => {
+    // Prepare
+    const text = fc.array(fc.constantFrom('a', 'b', '/', '?', '*'), { maxLength: 12 }).map((c) => c.join(''));
+    const pattern = fc.array(fc.constantFrom('a', 'b', '/', '?', '*', '*'), { maxLength: 8 }).map((c) => c.join(''));
+
+    // Act and Assess
+    fc.assert(
+      fc.property(fc.array(pattern, { maxLength: 3 }), text, (patterns, t) => {
+        expect(compileGlobs(patterns).test(t)).toBe(patterns.some((p) => iamMatch(p, t)));
+      }),
+      { seed: SEED, numRuns: 5000 },
     );
   });
 });
