@@ -76,7 +76,8 @@ describe('event attacks', () => {
 
       // Assess
       expect(outcome.kind).toBe('deny');
-      const resources = outcome.kind === 'deny' ? outcome.result.policyDocument.Statement.flatMap((s) => s.Resource) : [];
+      const statements = outcome.kind === 'deny' ? outcome.result.policyDocument.Statement : [];
+      const resources = statements.flatMap((s) => (s as { Resource: string[] }).Resource);
       expect(resources).not.toContain(methodArn('DELETE', '/pets/*'));
     });
 
@@ -159,7 +160,7 @@ describe('event attacks', () => {
       expect(outcome.kind).toBe('allow');
     });
 
-    it.each([
+    const headerCases: [string, () => unknown, () => unknown][] = [
       ['headers and multiValueHeaders missing', () => undefined, () => undefined],
       ['headers and multiValueHeaders null', () => null, () => null],
       ['no Authorization header at all', () => ({ accept: 'x' }), () => ({ accept: ['x'] })],
@@ -175,7 +176,9 @@ describe('event attacks', () => {
       ['headers and multiValueHeaders disagreeing', () => ({ Authorization: admin }), () => ({ Authorization: [reader] })],
       ['an admin token hidden behind a reader one', () => ({ Authorization: reader }), () => ({ Authorization: [reader, admin] })],
       ['an empty multi-value list beside another case', () => ({ AUTHORIZATION: admin }), () => ({ Authorization: [], authorization: [reader] })],
-    ])('answers 401, never an Allow, for %s', async (_name, headers, multi) => {
+    ];
+
+    it.each(headerCases)('answers 401, never an Allow, for %s', async (_name, headers, multi) => {
       // Prepare
       const event = withHeaders(headers(), multi());
 
