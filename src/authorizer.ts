@@ -137,7 +137,8 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     const started = performance.now();
     const endTrace = tracing.begin();
     if (context !== undefined) logger.addContext(context as Context);
-    await ready;
+    // Not `await ready`: a request during hydration joins the same in-flight fetch inside the JWKS
+    // cache, so a hanging JWKS costs one bounded fetch, not the hydration's and then its own.
     let arn: MethodArn | undefined;
     try {
       arn = parseMethodArn((event as { methodArn?: unknown } | null)?.methodArn);
