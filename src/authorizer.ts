@@ -146,21 +146,27 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     } catch (err) {
       const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
       const resource = arn === undefined ? null : `${arn.method} ${arn.path.slice(0, MAX_LOGGED_PATH)}`;
+      // Same fields as an allow/deny line, so one query covers every outcome; no principal was verified.
+      const route = arn === undefined ? null : (rules.route(arn.method, arn.path)?.route ?? null);
+      const who = { route, resource, principalId: null, clientId: null };
       if (err instanceof CredentialError) {
         tracing.annotate('decision', 'unauthorized');
-        logger.warn('decision', { decision: 'unauthorized', reason: err.problem, resource, latencyMs, coldStart });
+        logger.warn('decision', { decision: 'unauthorized', reason: err.problem, ...who, latencyMs, coldStart });
         // No `cause`: what API Gateway and the Lambda runtime see must carry nothing of the request.
         // eslint-disable-next-line preserve-caught-error
         throw new Error('Unauthorized');
       }
       const e = err instanceof Error ? err : new Error(String(err));
       tracing.error(e);
+      const kind = e instanceof JwksFault ? 'jwks' : e instanceof EventError ? 'event' : 'internal';
       logger.error('fault', {
         decision: 'error',
+        reason: kind,
         error: e instanceof JwksFault ? e.causeName : e.name,
-        message: e.message,
-        kind: e instanceof JwksFault ? 'jwks' : e instanceof EventError ? 'event' : 'internal',
-        resource,
+        // Not `message`: Powertools reserves it, drops the value and logs a warning instead.
+        errorMessage: e.message,
+        kind,
+        ...who,
         latencyMs,
         coldStart,
       });
