@@ -87,7 +87,9 @@ describe('JWKS faults', () => {
       expect(outcome.kind).toBe('fault');
       expect(outcome.kind === 'fault' && outcome.error.message).not.toBe('Unauthorized');
       expect(faultLine()).toMatchObject({ level: 'ERROR', decision: 'error', kind: 'jwks', error: errorClass });
-      expect(typeof faultLine()?.['message']).toBe('string');
+      expect(faultLine()?.['errorMessage']).toEqual(expect.any(String));
+      expect(t.logs.filter((l) => l['message'] === 'fault')).toHaveLength(1);
+      expect(t.logs.filter((l) => String(l['message']).includes('reserved key'))).toEqual([]);
     });
 
     it('logs the failed cold-start hydration as a warning', async () => {
