@@ -65,7 +65,9 @@ export function loadOrCreateKey(dir = DEFAULT_ISSUER_DIR) {
   try {
     privateKey = createPrivateKey(pem);
   } catch (err) {
-    throw new Error(`local issuer: ${file} is not a readable private key (${err.message}); delete it to make a new one`);
+    throw new Error(`local issuer: ${file} is not a readable private key (${err.message}); delete it to make a new one`, {
+      cause: err,
+    });
   }
   if (privateKey.asymmetricKeyType !== 'rsa') {
     throw new Error(`local issuer: ${file} holds a ${privateKey.asymmetricKeyType} key, not RSA; delete it to make a new one`);
