@@ -1,0 +1,275 @@
+// `npm start` end to end: the local API (built authorizer, API Gateway's cache, backend) answered over real HTTP on 127.0.0.1.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { mintToken, runScript, startLocalApi, type LocalApi } from '../helpers/local-api';
+import { http, waitForOutput } from '../helpers/processes';
+
+const issuerDir = mkdtempSync(path.join(tmpdir(), 'local-issuer-'));
+/** Who calls, as `npm run token` arguments. */
+const CALLERS = {
+  admin: ['--groups', 'admins'],
+  reader: ['--groups', 'readers'],
+  carol: ['--username', 'carol', '--sub', 'carol-sub-1'],
+  writer: ['--scopes', 'pets/read,pets/write'],
+  expired: ['--groups', 'admins', '--expired'],
+  idToken: ['--groups', 'admins', '--id'],
+  otherClient: ['--groups', 'admins', '--client-id', 'someotherclient0000000001'],
+} as const;
+const tokens = {} as Record<keyof typeof CALLERS, string>;
+let api: LocalApi;
+
+beforeAll(async () => {
+  api = await startLocalApi({ LOCAL_ISSUER_DIR: issuerDir });
+  const names = Object.keys(CALLERS) as (keyof typeof CALLERS)[];
+  const minted = await Promise.all(names.map((name) => mintToken(issuerDir, CALLERS[name])));
+  names.forEach((name, i) => (tokens[name] = minted[i] as string));
+}, 60_000);
+
+afterAll(async () => {
+  await api?.stop();
+  rmSync(issuerDir, { recursive: true, force: true });
+});
+
+/** The access-log lines the local API wrote for `method path`, in order. */
+const accessLog = (method: string, p: string): string[] =>
+  api.child.stdout().split('\n').filter((l) => l.startsWith(`[local-api] ${method} ${p} → `));
+
+describe('npm start with the embedded issuer (TOKEN authorizer, cache on)', () => {
+  it('answers an admin listing pets with the backend’s 200', async () => {
+    // Prepare
+    const token = tokens.admin;
+
+    // Act
+    const res = await http(`${api.url}/pets`, { token });
+
+    // Assess
+    expect(res.status).toBe(200);
+  });
+
+  it('answers a reader deleting a pet with 403 and API Gateway’s deny message', async () => {
+    // Prepare
+    const token = tokens.reader;
+
+    // Act
+    const res = await http(`${api.url}/pets/1`, { method: 'DELETE', token });
+
+    // Assess
+    expect([res.status, res.json]).toEqual([403, { message: expect.stringMatching(/^User is not authorized to access this resource/) }]);
+  });
+
+  it('echoes the authorizer context to a signed-in user without groups on GET /me', async () => {
+    // Prepare
+    const token = tokens.carol;
+
+    // Act
+    const res = await http(`${api.url}/me`, { token });
+
+    // Assess
+    expect([res.status, res.json]).toEqual([
+      200,
+      expect.objectContaining({
+        sub: 'carol-sub-1',
+        username: 'carol',
+        tokenUse: 'access',
+        groups: [],
+        authorizerContext: expect.objectContaining({ principalId: 'carol-sub-1', groups: '[]', username: 'carol' }),
+      }),
+    ]);
+  });
+
+  it('lets a client with the pets/write scope create a pet with 201 and delete it with 204', async () => {
+    // Prepare
+    const token = tokens.writer;
+
+    // Act
+    const created = await http(`${api.url}/pets`, { method: 'POST', token, body: { name: 'Rex', type: 'dog' } });
+    const id = (created.json as { id: string }).id;
+    const deleted = await http(`${api.url}/pets/${id}`, { method: 'DELETE', token });
+
+    // Assess
+    expect([created.status, deleted.status]).toEqual([201, 204]);
+  });
+
+  it('answers 401 with WWW-Authenticate: Bearer when there is no token', async () => {
+    // Prepare
+    const url = `${api.url}/pets`;
+
+    // Act
+    const res = await http(url);
+
+    // Assess
+    expect([res.status, res.json, res.headers.get('www-authenticate')]).toEqual([401, { message: 'Unauthorized' }, 'Bearer']);
+  });
+
+  it('answers 401 to a token whose signature does not verify', async () => {
+    // Prepare
+    const [head, payload] = tokens.admin.split('.') as [string, string, string];
+    const forged = `${head}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
+
+    // Act
+    const res = await http(`${api.url}/pets`, { token: forged });
+
+    // Assess
+    expect([res.status, res.json]).toEqual([401, { message: 'Unauthorized' }]);
+  });
+
+  it('answers 401 to an expired token', async () => {
+    // Prepare
+    const token = tokens.expired;
+
+    // Act
+    const res = await http(`${api.url}/pets`, { token });
+
+    // Assess
+    expect(res.status).toBe(401);
+  });
+
+  it('answers 401 to an ID token and to another app client’s token', async () => {
+    // Prepare
+    const wrong = [tokens.idToken, tokens.otherClient];
+
+    // Act
+    const statuses = await Promise.all(wrong.map(async (token) => (await http(`${api.url}/pets`, { token })).status));
+
+    // Assess
+    expect(statuses).toEqual([401, 401]);
+  });
+
+  it('answers an unknown route with 403 Missing Authentication Token, before any authorizer', async () => {
+    // Prepare
+    const url = `${api.url}/unicorns`;
+
+    // Act
+    const res = await http(url);
+
+    // Assess
+    expect([res.status, res.json]).toEqual([403, { message: 'Missing Authentication Token' }]);
+  });
+
+  it('decides right for other routes when it reuses the cached answer for a token', async () => {
+    // Prepare: a fresh reader token, so its first request is the one that fills the cache.
+    const token = await mintToken(issuerDir, ['--groups', 'readers', '--sub', 'cache-check-reader']);
+
+    // Act
+    const statuses: number[] = [];
+    for (const [method, p] of [['GET', '/pets'], ['GET', '/pets/2'], ['DELETE', '/pets/2'], ['POST', '/pets'], ['GET', '/admin/users']]) {
+      statuses.push((await http(`${api.url}${p}`, { method, token, ...(method === 'POST' ? { body: { name: 'x' } } : {}) })).status);
+    }
+
+    // Assess
+    expect(statuses).toEqual([200, 200, 403, 403, 403]);
+    await waitForOutput(api.child, /\[local-api\] GET \/admin\/users → /, 5_000);
+    expect(accessLog('DELETE', '/pets/2')).toEqual([expect.stringMatching(/→ 403 deny.*\(cached\)/)]);
+  });
+
+  it('serves the embedded issuer’s JWKS beside the API', async () => {
+    // Prepare
+    const url = `${api.url}/us-east-1_LocalPool1/.well-known/jwks.json`;
+
+    // Act
+    const res = await http(url);
+
+    // Assess
+    expect([res.status, (res.json as { keys: { kty: string }[] }).keys[0]?.kty]).toEqual([200, 'RSA']);
+  });
+
+  it('writes one access-log line per request and never a token', async () => {
+    // Prepare
+    const url = `${api.url}/pets/3?access_token=${tokens.admin}`;
+
+    // Act
+    await http(url, { token: tokens.admin });
+    await waitForOutput(api.child, /\[local-api\] GET \/pets\/3 → /, 5_000);
+
+    // Assess
+    expect(accessLog('GET', '/pets/3')).toEqual([expect.stringMatching(/^\[local-api\] GET \/pets\/3 → 200 allow( \(cached\))? \d+\.\d ms$/)]);
+    for (const token of Object.values(tokens)) {
+      expect(api.child.output()).not.toContain(token.split('.')[2]);
+    }
+  });
+});
+
+describe('npm start with a REQUEST authorizer and the cache off', () => {
+  let requestApi: LocalApi;
+  beforeAll(async () => {
+    requestApi = await startLocalApi({ LOCAL_ISSUER_DIR: issuerDir, AUTHORIZER_TTL: '0' }, ['--request']);
+  }, 60_000);
+  afterAll(async () => {
+    await requestApi?.stop();
+  });
+
+  it('says so in its banner', () => {
+    // Prepare
+    const banner = requestApi.child.stdout();
+
+    // Act
+    const line = banner.split('\n').find((l) => l.includes('listening on'));
+
+    // Assess
+    expect(line).toMatch(/REQUEST authorizer, result cache off/);
+  });
+
+  it('asks the authorizer every time, so the same token gets 200 then 403', async () => {
+    // Prepare
+    const token = tokens.reader;
+
+    // Act
+    const statuses = [
+      (await http(`${requestApi.url}/pets/3`, { token })).status,
+      (await http(`${requestApi.url}/pets/3`, { method: 'DELETE', token })).status,
+    ];
+
+    // Assess
+    expect(statuses).toEqual([200, 403]);
+    expect(requestApi.child.stdout()).not.toContain('(cached)');
+  });
+
+  it('lets the authorizer itself answer 401 when the Authorization header is missing', async () => {
+    // Prepare
+    const url = `${requestApi.url}/me`;
+
+    // Act
+    const res = await http(url);
+
+    // Assess
+    expect(res.status).toBe(401);
+    await waitForOutput(requestApi.child, /\[local-api\] GET \/me → 401 unauthorized \d/, 5_000);
+  });
+});
+
+describe('npm start, starting and stopping', () => {
+  it('exits 1 with a clear message when the port is taken', async () => {
+    // Prepare
+    const taken = String(api.port);
+
+    // Act
+    const run = await runScript('local-api.mjs', [], { PORT: taken, LOCAL_ISSUER_DIR: issuerDir });
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`port ${taken} on 127.0.0.1 is already in use`);
+  });
+
+  it('exits 2 and says why when AUTHORIZER_TTL is not a number of seconds', async () => {
+    // Prepare
+    const ttl = 'five minutes';
+
+    // Act
+    const run = await runScript('local-api.mjs', [], { AUTHORIZER_TTL: ttl, LOCAL_ISSUER_DIR: issuerDir });
+
+    // Assess
+    expect([run.code, run.stderr]).toEqual([2, expect.stringContaining('AUTHORIZER_TTL must be whole seconds')]);
+  });
+
+  it('stops cleanly with exit code 0 on SIGTERM', async () => {
+    // Prepare
+    const instance = await startLocalApi({ LOCAL_ISSUER_DIR: issuerDir });
+
+    // Act
+    const code = await instance.child.stop('SIGTERM');
+
+    // Assess
+    expect(code).toBe(0);
+  });
+});
