@@ -146,9 +146,9 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     } catch (err) {
       const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
       const resource = arn === undefined ? null : `${arn.method} ${arn.path.slice(0, MAX_LOGGED_PATH)}`;
-      // Same fields as an allow/deny line, so one query covers every outcome; no principal was verified.
+      // As on an allow/deny line (no principal or client: nothing was verified); null fields are omitted.
       const route = arn === undefined ? null : (rules.route(arn.method, arn.path)?.route ?? null);
-      const who = { route, resource, principalId: null, clientId: null };
+      const who = { route, resource };
       if (err instanceof CredentialError) {
         tracing.annotate('decision', 'unauthorized');
         logger.warn('decision', { decision: 'unauthorized', reason: err.problem, ...who, latencyMs, coldStart });
