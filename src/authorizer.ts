@@ -157,6 +157,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
         throw new Error('Unauthorized');
       }
       const e = err instanceof Error ? err : new Error(String(err));
+      tracing.annotate('decision', 'error');
       tracing.error(e);
       const kind = e instanceof JwksFault ? 'jwks' : e instanceof EventError ? 'event' : 'internal';
       logger.error('fault', {
