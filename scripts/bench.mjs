@@ -1,0 +1,142 @@
+// `npm run bench [-- --quick]`: builds, measures the authorizer against the targets in ARCHITECTURE.md, prints one table
+// and writes it to .bench/results.json. A report: exits 0 whatever the figures, non-zero only when the bench itself fails.
+import { execFileSync, fork } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { functions, sharedOptions } from './build-options.mjs';
+import { buildBenchBundles } from './lib/bench-build.mjs';
+import { coldStarts, requireAndExit } from './lib/bench-cold.mjs';
+import { authorizerEnv, startJwksServer } from './lib/bench-issuer.mjs';
+import { decisionOnly, thousandRouteFigures } from './lib/bench-rules.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const SIZES = quick
+  ? { newTokens: 1000, rounds: 2, coldRuns: 8, memoryTokens: 5000 }
+  : { newTokens: 5000, rounds: 5, coldRuns: 30, memoryTokens: 50000 };
+const started = performance.now();
+const step = (what) => process.stderr.write(`bench: ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+const bundle = path.join(root, functions.authorizer.outfile);
+mkdirSync(path.join(root, '.bench'), { recursive: true });
+
+// --- build --------------------------------------------------------------------------------------
+step('building');
+try {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: ['ignore', 'inherit', 'pipe'] });
+} catch (err) {
+  // Another function's entry may be mid-way (its own engineer's work): the authorizer alone is what is measured.
+  process.stderr.write(`bench: npm run build failed (${String(err.stderr).trim()}); building the authorizer alone, same options\n`);
+  await build({ ...sharedOptions, entryPoints: [path.join(root, functions.authorizer.entry)], outfile: bundle });
+}
+const extra = await buildBenchBundles(root);
+const I = createRequire(import.meta.url)(extra.internals);
+
+/** Runs a bench child with stdout on /dev/null (log lines are written, then dropped) and returns its report. */
+function child(script, args, execArgv = []) {
+  return new Promise((resolve, reject) => {
+    const devNull = openSync('/dev/null', 'w');
+    const proc = fork(path.join(root, 'scripts/lib', script), [JSON.stringify(args)], {
+      stdio: ['ignore', devNull, 'inherit', 'ipc'],
+      execArgv,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+    });
+    let report;
+    proc.on('message', (m) => (report = m));
+    proc.on('error', reject);
+    proc.on('exit', (code) => (code === 0 && report ? resolve(report) : reject(new Error(`${script} exited ${code}`))));
+  });
+}
+
+// --- warm path ----------------------------------------------------------------------------------
+step(`warm path: floor and ${SIZES.newTokens} fresh tokens in ${SIZES.rounds} rounds`);
+const warm = await child('bench-warm.mjs', { bundle, newTokens: SIZES.newTokens, repeatTokens: 500, rounds: SIZES.rounds });
+
+step('decision only, 1,000-route rules');
+const sampleRules = JSON.parse(readFileSync(path.join(root, 'config/rules.json'), 'utf8'));
+const decision = await decisionOnly(I, sampleRules, quick);
+const thousand = thousandRouteFigures(I);
+
+// --- cold start ---------------------------------------------------------------------------------
+step(`cold starts: ${SIZES.coldRuns} runs of each variant, interleaved`);
+const jwks = await startJwksServer([]);
+const base = { PATH: process.env.PATH, NODE_ENV: 'production' };
+const offEnv = { ...base, ...authorizerEnv(jwks.endpoint) };
+// What Lambda sets and Tracer looks for; POWERTOOLS_TRACE_ENABLED makes it explicit.
+const onEnv = { ...offEnv, AWS_LAMBDA_FUNCTION_NAME: 'bench-authorizer', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', LAMBDA_TASK_ROOT: root, POWERTOOLS_TRACE_ENABLED: 'true' };
+const variants = [
+  { name: 'bare node', code: '0', env: base },
+  { name: 'authorizer, tracing off', code: requireAndExit(bundle), env: offEnv },
+  { name: 'authorizer, tracing on', code: requireAndExit(bundle), env: onEnv },
+  { name: 'authorizer without Tracer, tracing off', code: requireAndExit(extra.noTracerFile), env: offEnv },
+  ...Object.entries(extra.libFiles).map(([name, file]) => ({ name, code: requireAndExit(file), env: name.endsWith('tracing on') || name === 'tracer' ? onEnv : offEnv })),
+];
+const cold = await coldStarts(variants, { runs: SIZES.coldRuns, cwd: root });
+await jwks.close();
+const added = (name) => cold[name].median - cold['bare node'].median;
+
+// --- memory -------------------------------------------------------------------------------------
+step(`memory: ${SIZES.memoryTokens} distinct tokens`);
+const memory = await child('bench-memory.mjs', { bundle, tokens: SIZES.memoryTokens, settle: 2000 }, ['--expose-gc']);
+
+// --- table --------------------------------------------------------------------------------------
+const bundleBytes = statSync(bundle).size;
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const us = (x) => `${x.toFixed(1)} µs`;
+const ms = (x) => `${x.toFixed(1)} ms`;
+const x = (ratio) => `${ratio.toFixed(2)}×`;
+const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+const rows = [];
+const row = (figure, value, target = '', vsFloor = '', result = '') => rows.push({ figure, value, target, vsFloor, result });
+
+row('floor: RS256 verify + decode (node:crypto)', us(warm.floor.mean), '', x(1));
+row('warm decision, new token', us(warm.warmNew.mean), '≤ 1.3× floor', x(warm.warmNew.ratio), verdict(warm.warmNew.ratio <= 1.3));
+row('warm decision, repeated token', us(warm.warmRepeated.mean), '≤ 0.5× floor', x(warm.warmRepeated.ratio), verdict(warm.warmRepeated.ratio <= 0.5));
+row('decision only (rules + policy, plan cached)', us(decision.mean), '', x(decision.mean / warm.floor.mean));
+row('decision log lines per request', warm.logs.linesPerDecision.toFixed(2), '1', '', verdict(warm.logs.linesPerDecision === 1));
+row('JWKS fetches on the warm path', String(warm.jwks.warmPath), '0', '', verdict(warm.jwks.warmPath === 0));
+row('cold start: bare node', ms(cold['bare node'].median));
+for (const mode of ['off', 'on']) {
+  const own = added(`authorizer, tracing ${mode}`);
+  const libs = added(`libraries at work, tracing ${mode}`);
+  row(`cold start: libraries at work, tracing ${mode} (+ over bare)`, ms(libs));
+  row(`cold start: authorizer, tracing ${mode} (+ over bare)`, ms(own), 'libraries at work + ≤ 1 ms', '', verdict(own <= libs + 1));
+}
+row('cold start: authorizer without Tracer, tracing off', ms(added('authorizer without Tracer, tracing off')));
+for (const lib of ['aws-jwt-verify', 'logger', 'tracer']) row(`import cost alone: ${lib} (+ over bare)`, ms(added(lib)));
+row('bundle size: dist/authorizer.js', kb(bundleBytes), '≤ 200 KB', '', verdict(bundleBytes <= 200 * 1024));
+row('bundle size without Tracer', kb(extra.noTracerBytes));
+row(`1,000 routes: compile (first / median)`, `${ms(thousand.compileFirstMs)} / ${ms(thousand.compileMedianMs)}`, '< 50 ms', '', verdict(thousand.compileFirstMs < 50));
+for (const c of thousand.callers) {
+  row(
+    `1,000 routes, granted ${c.name}: response`,
+    `${c.bytes} B, ${c.statements} stmt / ${c.resources} res, ${c.mode}`,
+    '≤ 8 KB',
+    '',
+    verdict(c.bytes <= 8192),
+  );
+  row(`1,000 routes, granted ${c.name}: first decision`, ms(c.firstDecisionMs));
+}
+const growth = memory.afterMB - memory.settled.heapMB;
+row(
+  `memory: heap after ${memory.tokens} distinct tokens`,
+  `${memory.beforeMB.toFixed(1)} → ${memory.settled.heapMB.toFixed(1)} (${memory.settled.tokens}) → ${memory.afterMB.toFixed(1)} MB`,
+  'flat after cache fills (< 2 MB)',
+  '',
+  verdict(growth < 2),
+);
+
+const cpu = cpus()[0]?.model ?? 'unknown';
+const meta = { date: new Date().toISOString(), node: process.version, cpu, cores: cpus().length, quick, seconds: (performance.now() - started) / 1000 };
+const widths = ['figure', 'value', 'target', 'vsFloor', 'result'].map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
+const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join(' │ ');
+console.log(`\ncognito-route-authorizer bench — node ${meta.node}, ${cpu} × ${meta.cores}${quick ? ', --quick' : ''}\n`);
+console.log(line(['figure', 'value', 'target', 'vs floor', 'result']));
+console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'));
+for (const r of rows) console.log(line([r.figure, r.value, r.target, r.vsFloor, r.result]));
+console.log(`\nlogs: Powertools Logger at INFO, every line written to /dev/null. Cold start: median of ${SIZES.coldRuns} spawns, require then exit.`);
+writeFileSync(path.join(root, '.bench/results.json'), JSON.stringify({ meta, rows, raw: { warm, decision, thousand, cold, memory, bundleBytes, noTracerBytes: extra.noTracerBytes } }, null, 2));
+step('done, wrote .bench/results.json');

@@ -1,0 +1,134 @@
+// Bench helper: a 1,000-route rule set, and the in-process figures for rules and policies (decision only, compile, sizes).
+import { Bench } from 'tinybench';
+
+const ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/';
+
+/**
+ * 100 services × 10 routes: literals beside `{param}` (`/search` vs `/{id}`), nested params, ANY
+ * with `{proxy+}`. Every route allows `group:all` and `group:svc<n>`; alternate routes allow
+ * `group:even`, so a caller in `even` is granted half the routes, interleaved.
+ */
+export function thousandRoutes() {
+  const shapes = [
+    'GET /svc{n}',
+    'POST /svc{n}',
+    'GET /svc{n}/search',
+    'GET /svc{n}/{id}',
+    'PUT /svc{n}/{id}',
+    'DELETE /svc{n}/{id}',
+    'GET /svc{n}/{id}/history',
+    'POST /svc{n}/{id}/actions/{action}',
+    'GET /svc{n}/{id}/items/{itemId}',
+    'ANY /svc{n}/admin/{proxy+}',
+  ];
+  const routes = [];
+  for (let n = 0; n < 100; n++) {
+    for (const shape of shapes) {
+      const allow = ['group:all', `group:svc${n}`];
+      if (routes.length % 2 === 0) allow.push('group:even');
+      routes.push({ route: shape.replace('{n}', String(n)), allow });
+    }
+  }
+  return { routes, deny: ['group:suspended'] };
+}
+
+/** Callers of the 1,000-route rules and the request each asks first. */
+export const THOUSAND_CALLERS = [
+  { name: 'none', groups: ['nobody'], asked: 'GET/svc3/17' },
+  { name: 'one service (10)', groups: ['svc7'], asked: 'GET/svc7/17' },
+  { name: 'half (500)', groups: ['even'], asked: 'GET/svc42' },
+  { name: 'all (1,000)', groups: ['all'], asked: 'GET/svc42/17/items/9' },
+];
+
+function claimsFor(groups, scope = 'aws.cognito.signin.user.admin') {
+  return {
+    sub: '8d1f6a2e-0000-4000-8000-000000000001',
+    'cognito:groups': groups,
+    client_id: 'benchclient00000000000001',
+    token_use: 'access',
+    scope,
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    username: 'bench-user',
+  };
+}
+
+/** The decision as the handler takes it, after verification: route, cached grant and plan, answer, context. */
+function decider(I, rules) {
+  const policies = I.createPolicyBuilder(rules);
+  const grants = new Map();
+  return (claims, methodArn) => {
+    const arn = I.parseMethodArn(methodArn);
+    const caller = I.toCaller(claims);
+    const rule = rules.route(arn.method, arn.path);
+    const key = JSON.stringify([caller.groups, caller.scopes]);
+    let grant = grants.get(key);
+    if (grant === undefined) {
+      const granted = rules.grants(caller);
+      grants.set(key, (grant = { granted, plan: policies.plan(granted) }));
+    }
+    const answer = policies.answer(grant.plan, arn, rule !== undefined && grant.granted[rule.index] === true);
+    return {
+      response: { principalId: caller.sub, policyDocument: answer.policyDocument, context: I.buildContext(caller) },
+      mode: answer.mode,
+    };
+  };
+}
+
+/** Decision only (µs, mean): the sample rules, plan cached per caller signature as in the handler. */
+export async function decisionOnly(I, sampleRules, quick) {
+  const decide = decider(I, I.compileRules(sampleRules));
+  const cases = [
+    [claimsFor(['admins']), 'GET/pets/17'],
+    [claimsFor(['readers']), 'DELETE/pets/17'],
+    [claimsFor([], 'pets/read pets/write'), 'POST/pets'],
+    [claimsFor([]), 'GET/me'],
+    [claimsFor(['admins', 'suspended']), 'GET/admin/users/3'],
+  ].map(([claims, path]) => [claims, ARN + path]);
+  let i = 0;
+  const bench = new Bench({ time: quick ? 200 : 1000, warmupTime: 100, throws: true });
+  bench.add('decision only', () => {
+    const [claims, arn] = cases[i++ % cases.length];
+    return decide(claims, arn);
+  });
+  await bench.run();
+  const { latency } = bench.tasks[0].result;
+  return { mean: latency.mean * 1000, p50: latency.p50 * 1000, p99: latency.p99 * 1000 };
+}
+
+function policyShape(response) {
+  const statements = response.policyDocument.Statement;
+  return {
+    bytes: Buffer.byteLength(JSON.stringify(response)),
+    statements: statements.length,
+    resources: statements.reduce((n, s) => n + s.Resource.length, 0),
+  };
+}
+
+/**
+ * 1,000 routes: compile time (parse, route tree, policy builder) on first use in this process and
+ * as a median of repeats, then per caller the first decision on a fresh builder (plan computation
+ * with its overlap analysis) and the response it gives.
+ */
+export function thousandRouteFigures(I, runs = 5) {
+  const doc = thousandRoutes();
+  const compileOnce = () => {
+    const started = performance.now();
+    const rules = I.compileRules(JSON.parse(JSON.stringify(doc)));
+    I.createPolicyBuilder(rules);
+    return performance.now() - started;
+  };
+  const first = compileOnce();
+  const repeats = Array.from({ length: runs }, compileOnce).sort((a, b) => a - b);
+  const rules = I.compileRules(doc);
+  const callers = THOUSAND_CALLERS.map(({ name, groups, asked }) => {
+    const decide = decider(I, rules);
+    const claims = claimsFor(groups);
+    const started = performance.now();
+    const { response, mode } = decide(claims, ARN + asked);
+    const firstDecisionMs = performance.now() - started;
+    const granted = rules.grants(I.toCaller(claims)).filter(Boolean).length;
+    return { name, granted, firstDecisionMs, mode, ...policyShape(response) };
+  });
+  return { routes: doc.routes.length, compileFirstMs: first, compileMedianMs: repeats[repeats.length >> 1], callers };
+}
+
