@@ -7,8 +7,8 @@ type Subsegment = ReturnType<NonNullable<ReturnType<Tracer['getSegment']>>['addN
 /** The little of tracing the handler uses; a no-op when tracing is off. */
 export interface Tracing {
   readonly enabled: boolean;
-  /** Runs `fn` in a subsegment named `name` (under the current one). */
-  span<T>(name: string, fn: () => Promise<T> | T): Promise<T>;
+  /** Runs `fn` in a subsegment named `name` (under the current one); off, just calls it (no extra promise). */
+  span<T>(name: string, fn: () => Promise<T> | T): Promise<T> | T;
   /** Opens the handler's subsegment; returns a function that closes it. */
   begin(): () => void;
   annotate(key: string, value: string | number | boolean): void;
@@ -26,7 +26,7 @@ export function tracingWanted(env: NodeJS.ProcessEnv): boolean {
 
 const OFF: Tracing = {
   enabled: false,
-  span: async (_name, fn) => fn(),
+  span: (_name, fn) => fn(),
   begin: () => () => undefined,
   annotate: () => undefined,
   error: () => undefined,

@@ -49,7 +49,10 @@ export interface TokenVerifier {
 }
 
 export interface VerifierOptions extends JwksFetcherOptions {
-  /** Verified tokens remembered until their `exp` (oldest dropped first). 0 disables. */
+  /**
+   * Verified tokens remembered until their `exp`: at most this many (rounded up to even), the
+   * older half dropped at once when full. 0 disables.
+   */
   readonly claimsCacheSize?: number;
 }
 
@@ -120,28 +123,57 @@ export function createVerifier(
     { jwksCache },
   );
   const cacheSize = options.claimsCacheSize ?? DEFAULT_CLAIMS_CACHE_SIZE;
-  const verified = new Map<string, Claims>();
+  // Two generations instead of evicting one entry at a time: deleting a Map's oldest key on every
+  // insert made V8 skip the deleted slots each time (1.7 µs per new token at 1,000 entries).
+  const generation = Math.ceil(cacheSize / 2);
+  let young = new Map<string, Claims>();
+  let old = new Map<string, Claims>();
+  const remember = (token: string, claims: Claims): void => {
+    if (young.size >= generation) {
+      old = young;
+      young = new Map<string, Claims>();
+    }
+    young.set(token, claims);
+  };
+  const recall = (token: string): Claims | undefined => {
+    let hit = young.get(token);
+    if (hit === undefined) {
+      hit = old.get(token);
+      if (hit === undefined) return undefined;
+      remember(token, hit);
+    }
+    if ((hit['exp'] as number) * 1000 > Date.now()) return hit;
+    young.delete(token);
+    old.delete(token);
+    return undefined;
+  };
+  // Verifies without awaiting when the key is already cached; when it is not (first use of a pool,
+  // or a kid the cached JWKS lacks) the asynchronous path fetches, with its refetch penalty box.
+  const verifyNow = (token: string): Claims | Promise<Claims> => {
+    try {
+      return verifier.verifySync(token);
+    } catch (err) {
+      if (err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError) {
+        return verifier.verify(token);
+      }
+      throw err;
+    }
+  };
 
   return {
     get fetches() {
       return fetches;
     },
     async verify(token) {
-      const hit = verified.get(token);
-      if (hit !== undefined) {
-        if ((hit['exp'] as number) * 1000 > Date.now()) return hit;
-        verified.delete(token);
-      }
+      const hit = recall(token);
+      if (hit !== undefined) return hit;
       let claims: Claims;
       try {
-        claims = await verifier.verify(token);
+        claims = await verifyNow(token);
       } catch (err) {
         throw classifyVerifyError(err);
       }
-      if (cacheSize > 0 && typeof claims['exp'] === 'number') {
-        if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
-        verified.set(token, claims);
-      }
+      if (cacheSize > 0 && typeof claims['exp'] === 'number') remember(token, claims);
       return claims;
     },
     async hydrate() {
