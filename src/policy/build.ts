@@ -1,6 +1,6 @@
 // IAM policy documents that stay right when API Gateway's cache reuses them for other routes.
 import type { CompiledRules, RouteRule } from '../rules';
-import { comparePrecedence, HTTP_METHODS, type HttpMethod } from '../rules/route';
+import { comparePrecedence, HTTP_METHODS, type HttpMethod, type RouteTemplate } from '../rules/route';
 import type { MethodArn } from './arn';
 import { compileGlobs, hasWildcard, overlaps, templateGlob, type GlobSet } from './glob';
 
@@ -121,9 +121,8 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
     if (row === undefined) needMemo.set(denied, (row = new Map<MethodRoute, boolean>()));
     let need = row.get(allowed);
     if (need === undefined) {
-      const winner = comparePrecedence(allowed.rule.template, denied.rule.template) < 0 ? allowed.rule.template : null;
       const glob = allowed.pattern.slice(allowed.method.length);
-      need = glob.includes('*') && prefixesMeet(denied, glob) && overlaps(denied.rule.template, glob, winner);
+      need = glob.includes('*') && prefixesMeet(denied, glob) && overlaps(denied.rule.template, glob, winner(allowed, denied));
       row.set(allowed, need);
     }
     return need;
@@ -138,12 +137,46 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
     if (row === undefined) clobberMemo.set(denied, (row = new Map<MethodRoute, boolean>()));
     let hit = row.get(allowed);
     if (hit === undefined) {
-      const winner = comparePrecedence(denied.rule.template, allowed.rule.template) < 0 ? denied.rule.template : null;
       const glob = denied.pattern.slice(denied.method.length);
-      hit = glob.includes('*') && prefixesMeet(allowed, glob) && overlaps(allowed.rule.template, glob, winner);
+      hit = glob.includes('*') && prefixesMeet(allowed, glob) && overlaps(allowed.rule.template, glob, winner(denied, allowed));
       row.set(allowed, hit);
     }
     return hit;
+  }
+
+  // Two routes of a method can only overlap when the literal text before the first wildcard of
+  // one pattern starts with the other's (prefixesMeet), so plans look only at such pairs instead
+  // of every pair: each method's routes grouped by literal prefix, and for each prefix the
+  // prefixes that meet it. Built on first use, not at cold start.
+  const byPrefix = new Map<HttpMethod, Map<string, MethodRoute[]>>();
+  function prefixIndex(method: HttpMethod): Map<string, MethodRoute[]> {
+    let index = byPrefix.get(method);
+    if (index === undefined) {
+      byPrefix.set(method, (index = new Map<string, MethodRoute[]>()));
+      for (const r of byMethod.get(method) as MethodRoute[]) {
+        const prefix = literalPrefix(r);
+        const list = index.get(prefix);
+        if (list === undefined) index.set(prefix, [r]);
+        else list.push(r);
+      }
+    }
+    return index;
+  }
+  const meeting = new Map<HttpMethod, Map<string, readonly string[]>>();
+  function meetingPrefixes(method: HttpMethod, prefix: string): readonly string[] {
+    let memo = meeting.get(method);
+    if (memo === undefined) meeting.set(method, (memo = new Map<string, readonly string[]>()));
+    let keys = memo.get(prefix);
+    if (keys === undefined) {
+      keys = [...prefixIndex(method).keys()].filter((k) => k.startsWith(prefix) || prefix.startsWith(k));
+      memo.set(prefix, keys);
+    }
+    return keys;
+  }
+  /** The routes of r's method whose literal prefix meets r's (r included). */
+  function* related(r: MethodRoute): Generator<MethodRoute> {
+    const index = prefixIndex(r.method);
+    for (const key of meetingPrefixes(r.method, literalPrefix(r))) yield* index.get(key) as MethodRoute[];
   }
 
   return {
@@ -153,24 +186,39 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
       const allow: MethodRoute[] = [];
       const deny: MethodRoute[] = [];
       const denyFor = new Map<MethodRoute, MethodRoute[]>();
+      const isGranted = (r: MethodRoute): boolean => granted[r.rule.index] === true;
       for (const routes of byMethod.values()) {
-        const allowedHere = routes.filter((r) => granted[r.rule.index] === true);
-        allow.push(...allowedHere);
+        // The granted routes each denied one needs denying for, then both lists in route order.
+        const needers = new Map<MethodRoute, MethodRoute[]>();
+        const anyDenied = !routes.every(isGranted);
+        for (const a of routes) {
+          if (!isGranted(a)) continue;
+          allow.push(a);
+          if (!anyDenied || !a.pattern.includes('*')) continue;
+          for (const d of related(a)) {
+            if (isGranted(d) || !needsDeny(d, a)) continue;
+            const list = needers.get(d);
+            if (list === undefined) needers.set(d, [a]);
+            else list.push(a);
+          }
+        }
         for (const d of routes) {
-          if (granted[d.rule.index] === true) continue;
-          let needed = false;
-          for (const a of allowedHere) {
-            if (!needsDeny(d, a)) continue;
-            needed = true;
+          const needed = needers.get(d);
+          if (needed === undefined) continue;
+          deny.push(d);
+          for (const a of needed) {
             const list = denyFor.get(a);
             if (list === undefined) denyFor.set(a, [d]);
             else list.push(d);
           }
-          if (needed) deny.push(d);
         }
       }
       const patternChars = [...allow, ...deny].reduce((n, r) => n + r.pattern.length, 0);
-      const exact = !deny.some((d) => allow.some((a) => a.method === d.method && clobbers(d, a)));
+      const clobbersAny = (d: MethodRoute): boolean => {
+        for (const a of related(d)) if (isGranted(a) && clobbers(d, a)) return true;
+        return false;
+      };
+      const exact = !deny.some((d) => d.pattern.includes('*') && clobbersAny(d));
       return {
         allow,
         deny,
@@ -237,6 +285,18 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
       return { policyDocument, allowed: true, mode: 'adjusted' };
     },
   };
+}
+
+/** The template that wins routing between two routes of one method (null when `b` does, or neither). */
+function winner(a: MethodRoute, b: MethodRoute): RouteTemplate | null {
+  return comparePrecedence(a.rule.template, b.rule.template) < 0 ? a.rule.template : null;
+}
+
+/** A route's IAM pattern up to its first wildcard (the whole path when it has none). */
+function literalPrefix(route: MethodRoute): string {
+  const glob = route.pattern.slice(route.method.length);
+  const star = glob.indexOf('*');
+  return star < 0 ? glob : glob.slice(0, star);
 }
 
 /** Cheap pre-check: the literal text before the first variable part must agree. */
