@@ -22,9 +22,9 @@ const MAX_LOGGED_PATH = 200;
 
 const USAGE = `Usage: npm start [-- options]
 
-Serves the sample API on http://${HOST}:\${PORT:-3000} the way API Gateway REST would: routes from
-the rules, the built Lambda authorizer (dist/authorizer.js) with API Gateway's result cache, then
-the sample backend (dist/backend.js) through a Lambda proxy event. Builds dist/ first when it is
+Serves the sample API on http://${HOST}:\${PORT:-3000} the way API Gateway REST serves template.yaml:
+routes from the rules, the built Lambda authorizer (dist/authorizer.js) with API Gateway's result
+cache, then the sample backend (dist/backend.js) through a Lambda proxy event; CORS preflights. Builds dist/ first when it is
 missing or older than src/.
 
 Options:
@@ -37,10 +37,13 @@ Environment:
   PORT                        port on ${HOST} (default 3000; 0 picks a free one)
   AUTHORIZER_TYPE             TOKEN (default) or REQUEST
   AUTHORIZER_TTL              seconds API Gateway caches an authorizer answer (default 300, 0 = off, max 3600)
-  USER_POOL_IDS, CLIENT_IDS   with an endpoint below: use that issuer (e.g. moto_server)
-                              instead of the embedded one
-  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER  the issuer's endpoint (JWKS at <endpoint>/<poolId>/.well-known/jwks.json)
-  ROUTE_RULES                 inline rules JSON (default config/rules.json), for routing and the authorizer
+  USER_POOL_IDS, CLIENT_IDS   set both to trust that issuer instead of the embedded one: with the
+                              endpoint below for moto_server or LocalStack, else Amazon Cognito
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER  that issuer's endpoint (JWKS at <endpoint>/<poolId>/.well-known/jwks.json)
+  TOKEN_USE, ROUTE_RULES      passed to the authorizer as in Lambda; ROUTE_RULES (inline rules JSON,
+                              default config/rules.json) also defines the local API's routes
+  CORS_ALLOW_ORIGIN           Access-Control-Allow-Origin, as the template's CorsAllowOrigin (default *)
+  POWERTOOLS_LOG_LEVEL        the authorizer's log level (WARN hides its per-request decision lines)
   LOCAL_ISSUER_DIR            where the embedded issuer keeps its key (default .local/issuer)
 `;
 
@@ -218,6 +221,11 @@ async function serve(options, issuer, rules, router) {
   const jwksPath = local === undefined ? undefined : `/${local.LOCAL_POOL_ID}/.well-known/jwks.json`;
   const jwksBody = local === undefined ? undefined : JSON.stringify(local.jwks(signingKey));
   const cache = gw.createResultCache(options.ttl);
+  const tokenValidation = new RegExp(gw.TOKEN_VALIDATION_EXPRESSION);
+  // As template.yaml's CorsAllowOrigin (default *): on gateway responses, preflights and, through
+  // the backend's own environment, its answers.
+  const corsOrigin = env.CORS_ALLOW_ORIGIN?.trim() || '*';
+  const corsHeaders = { 'Access-Control-Allow-Origin': corsOrigin, 'Access-Control-Allow-Headers': gw.CORS.allowHeaders };
   let authorizer;
   let backend;
 
@@ -234,6 +242,7 @@ async function serve(options, issuer, rules, router) {
         'content-type': 'application/json',
         'x-amzn-RequestId': requestId,
         'x-amzn-ErrorType': response.errorType,
+        ...corsHeaders,
         ...extraHeaders,
       },
       JSON.stringify({ message: response.message }),
@@ -250,6 +259,17 @@ async function serve(options, issuer, rules, router) {
     if (jwksPath !== undefined && method === 'GET' && rawPath === jwksPath) {
       send(res, 200, { 'content-type': 'application/json' }, jwksBody);
       return { status: 200, decision: 'jwks' };
+    }
+    if (method === 'OPTIONS' && router.preflight(rawPath)) {
+      // SAM's CORS support: a mock OPTIONS method on every resource, outside the authorizer.
+      const headers = {
+        ...corsHeaders,
+        'Access-Control-Allow-Methods': gw.CORS.allowMethods,
+        'Access-Control-Max-Age': gw.CORS.maxAge,
+        'x-amzn-RequestId': requestId,
+      };
+      send(res, 200, headers, '');
+      return { status: 200, decision: 'cors preflight' };
     }
     const routed = router.resolve(method, rawPath);
     if (routed === undefined) {
@@ -272,6 +292,9 @@ async function serve(options, issuer, rules, router) {
     const missing = credential === undefined || credential.trim() === '';
     if (missing && (options.type === 'TOKEN' || options.ttl > 0)) {
       return { status: unauthorized(), decision: 'unauthorized (no identity source)' };
+    }
+    if (options.type === 'TOKEN' && !tokenValidation.test(credential)) {
+      return { status: unauthorized(), decision: 'unauthorized (identity validation expression)' };
     }
     const cacheKey = options.type === 'TOKEN' ? credential : (request.multiValueHeaders[
       Object.keys(request.multiValueHeaders).find((k) => k.toLowerCase() === 'authorization') ?? ''
@@ -304,14 +327,15 @@ async function serve(options, issuer, rules, router) {
       return { status: gatewayResponse(res, requestId, gw.GATEWAY_RESPONSES.explicitDeny), decision: `deny${tag}` };
     }
     if (verdict === 'implicit-deny') {
-      return { status: gatewayResponse(res, requestId, gw.GATEWAY_RESPONSES.implicitDeny), decision: `deny (implicit)${tag}` };
+      const decision = cached ? 'deny (implicit, cached)' : 'deny (implicit)';
+      return { status: gatewayResponse(res, requestId, gw.GATEWAY_RESPONSES.implicitDeny), decision };
     }
 
     const event = gw.proxyEvent(request, routed, { ...answer, integrationLatency });
     let result;
     try {
       result = gw.proxyResponse(
-        await invoke(backend, event, lambdaContext('PetsFunction', randomUUID(), BACKEND_TIMEOUT_MS), BACKEND_TIMEOUT_MS),
+        await invoke(backend, event, lambdaContext('BackendFunction', randomUUID(), BACKEND_TIMEOUT_MS), BACKEND_TIMEOUT_MS),
       );
     } catch (err) {
       const timeout = err instanceof Timeout;
@@ -365,6 +389,7 @@ async function serve(options, issuer, rules, router) {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
+  env.CORS_ALLOW_ORIGIN = corsOrigin;
   if (issuer.kind === 'embedded') {
     env.USER_POOL_IDS = local.LOCAL_POOL_ID;
     env.CLIENT_IDS = local.LOCAL_CLIENT_ID;

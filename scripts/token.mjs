@@ -19,7 +19,8 @@ Options:
   --username <name>       username (default: derived from sub)
   --ttl <seconds>         lifetime, 1–86400 (default 3600)
   --expired               a token that expired a minute ago (a 401)
-  --id                    an ID token (aud, cognito:username, no scope) instead of an access token
+  --id                    an ID token (aud, cognito:username, no scope) instead of an access
+                          token; the authorizer takes those only with TOKEN_USE=id
   --client-id <id>        another app client (default ${LOCAL_CLIENT_ID}; others get a 401)
   --pool-id <id>          another user pool (default ${LOCAL_POOL_ID}; others get a 401)
   -h, --help              show this help

@@ -10,6 +10,19 @@ const HTTP_METHODS = Object.freeze(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH',
 /** The API the local server pretends to be: every methodArn and proxy event names it. */
 const LOCAL_API = Object.freeze({ region: 'us-east-1', account: '123456789012', apiId: 'localapi01', stage: 'local' });
 
+/**
+ * The sample API's TOKEN authorizer validation expression (template.yaml): API Gateway answers 401
+ * itself, without invoking the authorizer, when the Authorization header does not match it.
+ */
+const TOKEN_VALIDATION_EXPRESSION = '^([Bb][Ee][Aa][Rr][Ee][Rr] +)?[-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+$';
+
+/** The sample API's CORS settings (template.yaml): SAM answers preflights with a mock OPTIONS method. */
+const CORS = Object.freeze({
+  allowHeaders: 'Authorization,Content-Type',
+  allowMethods: 'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT',
+  maxAge: '600',
+});
+
 /** API Gateway's own answers (gateway responses), with the bodies and error types it sends. */
 const GATEWAY_RESPONSES = Object.freeze({
   missingAuthenticationToken: { statusCode: 403, errorType: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' },
@@ -73,8 +86,10 @@ function decode(text) {
  * The routes of a rules document as API Gateway resources and methods. `resolve(method, path)`
  * answers what API Gateway routes the request to — the most specific resource (the parents of
  * every route exist too, as in API Gateway), then its method or else its ANY — or undefined,
- * which API Gateway answers with 403 Missing Authentication Token. Throws on a route that is not
- * `METHOD /path`; the authorizer validates the rest at its cold start.
+ * which API Gateway answers with 403 Missing Authentication Token. `preflight(path)` says whether
+ * SAM's CORS support gives the path's resource a mock OPTIONS method (a resource with methods and
+ * no OPTIONS route of its own). Throws on a route that is not `METHOD /path`; the authorizer
+ * validates the rest at its cold start.
  */
 function createRouter(doc) {
   const routes = doc !== null && typeof doc === 'object' ? doc.routes : undefined;
@@ -99,19 +114,30 @@ function createRouter(doc) {
     names.push(text);
   });
 
+  const resourceOf = (path) => {
+    if (typeof path !== 'string' || !path.startsWith('/')) return undefined;
+    const parts = path === '/' ? [] : path.slice(1).split('/');
+    if (parts.some((p) => p === '')) return undefined;
+    let best;
+    for (const resource of resources.values()) {
+      if (matches(resource.segments, parts) && (best === undefined || moreSpecific(resource.segments, best.segments))) {
+        best = resource;
+      }
+    }
+    return best === undefined ? undefined : { best, parts };
+  };
+
   return {
     routes: names,
+    preflight(path) {
+      const found = resourceOf(path);
+      return found !== undefined && found.best.methods.size > 0 && !found.best.methods.has('OPTIONS');
+    },
     resolve(method, path) {
-      if (typeof path !== 'string' || !path.startsWith('/')) return undefined;
-      const parts = path === '/' ? [] : path.slice(1).split('/');
-      if (parts.some((p) => p === '')) return undefined;
-      let best;
-      for (const resource of resources.values()) {
-        if (matches(resource.segments, parts) && (best === undefined || moreSpecific(resource.segments, best.segments))) {
-          best = resource;
-        }
-      }
-      const hit = best === undefined ? undefined : (best.methods.get(method) ?? best.methods.get('ANY'));
+      const found = resourceOf(path);
+      if (found === undefined) return undefined;
+      const { best, parts } = found;
+      const hit = best.methods.get(method) ?? best.methods.get('ANY');
       if (hit === undefined || !HTTP_METHODS.includes(method)) return undefined;
       const pathParameters = {};
       hit.segments.forEach((seg, i) => {
@@ -399,6 +425,8 @@ function proxyResponse(result) {
 module.exports = {
   HTTP_METHODS,
   LOCAL_API,
+  TOKEN_VALIDATION_EXPRESSION,
+  CORS,
   GATEWAY_RESPONSES,
   createRouter,
   methodArn,

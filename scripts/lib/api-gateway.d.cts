@@ -9,6 +9,8 @@ export interface Api {
   readonly stage: string;
 }
 export declare const LOCAL_API: Api;
+export declare const TOKEN_VALIDATION_EXPRESSION: string;
+export declare const CORS: { readonly allowHeaders: string; readonly allowMethods: string; readonly maxAge: string };
 
 export interface GatewayResponse {
   readonly statusCode: number;
@@ -36,6 +38,7 @@ export interface Routed {
 export interface Router {
   readonly routes: readonly string[];
   resolve(method: string, path: string): Routed | undefined;
+  preflight(path: string): boolean;
 }
 export declare function createRouter(doc: unknown): Router;
 

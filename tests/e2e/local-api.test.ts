@@ -160,7 +160,34 @@ describe('npm start with the embedded issuer (TOKEN authorizer, cache on)', () =
     // Assess
     expect(statuses).toEqual([200, 200, 403, 403, 403]);
     await waitForOutput(api.child, /\[local-api\] GET \/admin\/users → /, 5_000);
-    expect(accessLog('DELETE', '/pets/2')).toEqual([expect.stringMatching(/→ 403 deny.*\(cached\)/)]);
+    expect(accessLog('DELETE', '/pets/2')).toEqual([expect.stringMatching(/→ 403 deny \((implicit, )?cached\) /)]);
+  });
+
+  it('answers 401 itself to a credential the TOKEN validation expression refuses', async () => {
+    // Prepare
+    const headers = { Authorization: 'Basic YWRtaW46YWRtaW4=' };
+
+    // Act
+    const res = await http(`${api.url}/pets`, { headers });
+    await waitForOutput(api.child, /GET \/pets → 401 unauthorized \(identity validation expression\)/, 5_000);
+
+    // Assess
+    expect(res.status).toBe(401);
+  });
+
+  it('answers a CORS preflight without a token, as the template’s OPTIONS methods do', async () => {
+    // Prepare
+    const headers = { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'DELETE' };
+
+    // Act
+    const res = await http(`${api.url}/pets/1`, { method: 'OPTIONS', headers });
+
+    // Assess
+    expect([res.status, res.headers.get('access-control-allow-origin'), res.headers.get('access-control-allow-methods')]).toEqual([
+      200,
+      '*',
+      'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT',
+    ]);
   });
 
   it('serves the embedded issuer’s JWKS beside the API', async () => {

@@ -1,6 +1,8 @@
 // The local API's imitation of API Gateway (scripts/lib/api-gateway.cjs): routing, IAM evaluation, result cache, events.
 import fc from 'fast-check';
 import {
+  CORS,
+  TOKEN_VALIDATION_EXPRESSION,
   checkAuthorizerResult,
   createResultCache,
   createRouter,
@@ -22,6 +24,7 @@ import { iamMatch as oracleMatch } from '../helpers/iam';
 import { cognitoClaims, signJwt } from '../helpers/issuer';
 import { METHODS } from '../helpers/oracle';
 import { TEST_RULES } from '../helpers/rules';
+import { loadTemplate } from '../helpers/template';
 
 const router = createRouter(TEST_RULES);
 const request = (method: string, path: string, rawHeaders: string[] = [], query = '') =>
@@ -123,6 +126,17 @@ describe('local API routing', () => {
 
     // Assess
     expect(disagreements).toEqual([]);
+  });
+
+  it('gives a CORS preflight mock to resources with methods, as SAM does, and to no other path', () => {
+    // Prepare
+    const paths = ['/pets', '/admin/users/1', '/admin', '/nowhere', '/pets//owner'];
+
+    // Act
+    const preflights = paths.map((p) => router.preflight(p));
+
+    // Assess
+    expect(preflights).toEqual([true, true, false, false, false]);
   });
 
   it('refuses a rules document whose route is not METHOD /path', () => {
@@ -379,5 +393,35 @@ describe('local API events', () => {
 
     // Assess
     expect(errors).toEqual(['the proxy result is not an object', 'statusCode is not an HTTP status', 'body is not a string']);
+  });
+});
+
+describe('local API and template.yaml', () => {
+  const api = loadTemplate().Resources['PetsApi']?.Properties as {
+    Auth: { Authorizers: { TOKEN: { Identity: { ValidationExpression: string } } } };
+    Cors: { AllowHeaders: string; AllowMethods: string; MaxAge: string };
+  };
+  const unquote = (text: string) => text.replace(/^'|'$/g, '');
+
+  it('refuses credentials by the TOKEN authorizer’s validation expression from the template', () => {
+    // Prepare
+    const expected = api.Auth.Authorizers.TOKEN.Identity.ValidationExpression;
+
+    // Act
+    const used = TOKEN_VALIDATION_EXPRESSION;
+
+    // Assess
+    expect(used).toBe(expected);
+  });
+
+  it('answers preflights with the template’s CORS settings', () => {
+    // Prepare
+    const expected = { allowHeaders: unquote(api.Cors.AllowHeaders), allowMethods: unquote(api.Cors.AllowMethods), maxAge: unquote(api.Cors.MaxAge) };
+
+    // Act
+    const used = { ...CORS };
+
+    // Assess
+    expect(used).toEqual(expected);
   });
 });
