@@ -8,7 +8,8 @@ import { LOCAL_CLIENT_ID, LOCAL_POOL_ID, loadOrCreateKey, mintToken } from './li
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EVENTS = path.join(root, 'events');
 const PLACEHOLDER = '{{TOKEN}}';
-const POOL_ID = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
+// Same shape aws-jwt-verify and src/config.ts accept; the region is what precedes the underscore.
+const POOL_ID = /^((?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d)_[A-Za-z0-9]+$/;
 
 const USAGE = `Usage: npm run events [-- options]
 

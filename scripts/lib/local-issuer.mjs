@@ -24,7 +24,8 @@ export const LOCAL_CLIENT_ID = 'localclient000000000000001';
 export const DEFAULT_ISSUER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.local', 'issuer');
 
 const KEY_FILE = 'private-key.pem';
-const POOL_ID = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
+// Same shape aws-jwt-verify and src/config.ts accept; the region is what precedes the underscore.
+const POOL_ID = /^((?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d)_[A-Za-z0-9]+$/;
 
 /**
  * @typedef {object} SigningKey
