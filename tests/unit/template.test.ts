@@ -86,6 +86,21 @@ describe('template.yaml builds what npm run build builds', () => {
     expect(functions).toEqual(entries);
   });
 
+  it('keeps esbuild a production dependency, so SAM finds it after its own npm install', () => {
+    // Prepare: sam build copies the project, installs production dependencies (package-lock.json
+    // pins them), then runs esbuild from node_modules/.bin; only the bundle is deployed.
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+
+    // Act
+    const esbuild = manifest.dependencies?.['esbuild'];
+
+    // Assess
+    expect(esbuild).toBeDefined();
+    expect(existsSync(path.join(ROOT, 'package-lock.json'))).toBe(true);
+  });
+
   it.each(Object.values(FUNCTIONS))('runs %s as handler.handler from the repository root', (logicalId) => {
     // Prepare
     const settings = ['Handler', 'CodeUri'];
