@@ -1,0 +1,67 @@
+// The committed events/ fixtures, replayed through the handler with fresh tokens: every scenario
+// ends as its manifest says, so `sam local invoke -e events/…` shows what users will see.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { evaluate } from '../helpers/iam';
+import { setup, type TestSetup } from '../helpers/authorizer';
+import { cognitoClaims, signJwt } from '../helpers/issuer';
+import type { Authorizer } from '../../src/authorizer';
+
+interface Scenario {
+  file: string;
+  caller: { groups?: string[]; scopes?: string[]; tokenUse?: 'access' | 'id'; expired?: boolean } | null;
+  expect: 'allow' | 'deny' | 'unauthorized';
+}
+
+const EVENTS = path.join(__dirname, '..', '..', 'events');
+const scenarios = JSON.parse(readFileSync(path.join(EVENTS, 'scenarios.json'), 'utf8')) as Scenario[];
+
+describe('events/ fixtures', () => {
+  let t: TestSetup;
+  let authorizer: Authorizer;
+
+  beforeAll(async () => {
+    t = await setup();
+    authorizer = t.make(); // the bundled config/rules.json, as deployed
+  });
+  afterAll(() => t.stop());
+
+  it('lists every event file in the manifest', () => {
+    // Prepare
+    const files = readdirSync(EVENTS).filter((f) => f.endsWith('.json') && f !== 'scenarios.json' && f !== 'env.json');
+
+    // Act
+    const listed = new Set(scenarios.map((s) => s.file));
+
+    // Assess
+    expect(files.filter((f) => !listed.has(f))).toEqual([]);
+    expect(scenarios.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(scenarios.map((s) => [s.file, s.expect, s] as const))('%s ends as %s', async (_file, _expect, scenario) => {
+    // Prepare
+    const text = readFileSync(path.join(EVENTS, scenario.file), 'utf8');
+    const token =
+      scenario.caller === null
+        ? ''
+        : signJwt(
+            t.key,
+            cognitoClaims({
+              groups: scenario.caller.groups,
+              scopes: scenario.caller.scopes,
+              tokenUse: scenario.caller.tokenUse ?? 'access',
+              ttl: scenario.caller.expired === true ? -60 : 3600,
+            }),
+          );
+    const event = JSON.parse(text.split('{{TOKEN}}').join(token)) as { methodArn: string };
+
+    // Act
+    const outcome = await authorizer.handler(event).then(
+      (result) => (evaluate(result, event.methodArn) === 'Allow' ? 'allow' : 'deny'),
+      (err: Error) => (err.message === 'Unauthorized' ? 'unauthorized' : `fault: ${err.message}`),
+    );
+
+    // Assess
+    expect(outcome).toBe(scenario.expect);
+  });
+});
