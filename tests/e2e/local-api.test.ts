@@ -201,7 +201,7 @@ describe('npm start with the embedded issuer (TOKEN authorizer, cache on)', () =
     expect([res.status, (res.json as { keys: { kty: string }[] }).keys[0]?.kty]).toEqual([200, 'RSA']);
   });
 
-  it('writes one access-log line per request and never a token', async () => {
+  it('writes one access-log line per request, without the query string', async () => {
     // Prepare
     const url = `${api.url}/pets/3?access_token=${tokens.admin}`;
 
@@ -211,9 +211,17 @@ describe('npm start with the embedded issuer (TOKEN authorizer, cache on)', () =
 
     // Assess
     expect(accessLog('GET', '/pets/3')).toEqual([expect.stringMatching(/^\[local-api\] GET \/pets\/3 → 200 allow( \(cached\))? \d+\.\d ms$/)]);
-    for (const token of Object.values(tokens)) {
-      expect(api.child.output()).not.toContain(token.split('.')[2]);
-    }
+  });
+
+  it('never writes a token to its output', () => {
+    // Prepare: every request above carried one of these.
+    const signatures = Object.values(tokens).map((t) => t.split('.')[2] as string);
+
+    // Act
+    const output = api.child.output();
+
+    // Assess
+    expect(signatures.filter((s) => output.includes(s))).toEqual([]);
   });
 });
 

@@ -350,20 +350,41 @@ describe('local API events', () => {
 
   it('hands the backend the authorizer context as strings, with the principalId', () => {
     // Prepare
-    const req = request('GET', '/pets/17', ['Accept', 'a', 'accept', 'b']);
+    const req = request('GET', '/pets/17');
 
     // Act
     const event = proxyEvent(req, routed, { principalId: 'sub-1', context: { groups: '["admins"]', n: 2, ok: true } });
 
     // Assess
     expect(event.requestContext.authorizer).toEqual({ groups: '["admins"]', n: '2', ok: 'true', principalId: 'sub-1', integrationLatency: 0 });
-    expect([event.headers, event.multiValueHeaders, event.queryStringParameters, event.body]).toEqual([
-      { Accept: 'b' },
-      { Accept: ['a', 'b'] },
-      null,
-      null,
-    ]);
-    expect(event.requestContext).toMatchObject({ resourcePath: '/pets/{petId}', path: '/local/pets/17', stage: 'local', requestTime: '02/Jan/2025:03:04:05 +0000' });
+  });
+
+  it('keeps every value of a repeated header in multiValueHeaders and the last in headers', () => {
+    // Prepare
+    const req = request('GET', '/pets/17', ['Accept', 'a', 'accept', 'b']);
+
+    // Act
+    const event = proxyEvent(req, routed, { principalId: 'sub-1' });
+
+    // Assess
+    expect([event.headers, event.multiValueHeaders, event.queryStringParameters, event.body]).toEqual([{ Accept: 'b' }, { Accept: ['a', 'b'] }, null, null]);
+  });
+
+  it('names the resource, the stage path and the request time in the proxy requestContext', () => {
+    // Prepare
+    const req = request('GET', '/pets/17');
+
+    // Act
+    const event = proxyEvent(req, routed, { principalId: 'sub-1' });
+
+    // Assess
+    expect(event.requestContext).toMatchObject({
+      resourcePath: '/pets/{petId}',
+      path: '/local/pets/17',
+      stage: 'local',
+      apiId: 'localapi01',
+      requestTime: '02/Jan/2025:03:04:05 +0000',
+    });
   });
 
   it('writes a proxy result with multi-value headers merged and a base64 body decoded', () => {
