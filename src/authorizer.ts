@@ -6,6 +6,7 @@ import { toCaller, type Caller } from './caller';
 import { loadConfig, type Config } from './config';
 import { buildContext } from './context';
 import { extractToken } from './credentials';
+import { createDecisionLog } from './decision-log';
 import { CredentialError, ConfigurationError, EventError, JwksFault } from './errors';
 import { parseMethodArn, type MethodArn } from './policy/arn';
 import { createPolicyBuilder, type PolicyPlan } from './policy/build';
@@ -60,6 +61,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     }
     throw err;
   }
+  const decisionLog = createDecisionLog(logger, { ownLogger: options.logger === undefined, serviceName });
   const policies = createPolicyBuilder(rules);
   const verifier = createVerifier(config, options.verifier);
   const tracing: Tracing = createTracing(env, serviceName);
@@ -104,7 +106,12 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
 
   let coldStart = true;
 
-  async function decide(event: unknown, arn: MethodArn, started: number): Promise<APIGatewayAuthorizerResult> {
+  async function decide(
+    event: unknown,
+    arn: MethodArn,
+    started: number,
+    context: Partial<Context> | undefined,
+  ): Promise<APIGatewayAuthorizerResult> {
     const token = extractToken(event);
     const claims = await tracing.span('verify', () => verifier.verify(token));
     const caller = toCaller(claims);
@@ -118,17 +125,21 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
         answer.unrepresentable ?? (rule === undefined ? 'no-route' : rulesAllow ? 'granted' : 'not-granted');
       tracing.annotate('decision', decision);
       tracing.annotate('route', rule?.route ?? 'none');
-      logger.info('decision', {
-        decision,
-        reason,
-        route: rule?.route ?? null,
-        resource: `${arn.method} ${arn.path.slice(0, MAX_LOGGED_PATH)}`,
-        principalId: caller.sub,
-        clientId: caller.clientId,
-        policyMode: answer.mode,
-        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+      decisionLog(
+        {
+          decision,
+          reason,
+          route: rule?.route ?? null,
+          resource: `${arn.method} ${arn.path.slice(0, MAX_LOGGED_PATH)}`,
+          principalId: caller.sub,
+          clientId: caller.clientId,
+          policyMode: answer.mode,
+          latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+          coldStart,
+        },
+        context,
         coldStart,
-      });
+      );
       return { principalId: caller.sub, policyDocument: answer.policyDocument, context: buildContext(caller) };
     });
   }
@@ -142,7 +153,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     let arn: MethodArn | undefined;
     try {
       arn = parseMethodArn((event as { methodArn?: unknown } | null)?.methodArn);
-      return await decide(event, arn, started);
+      return await decide(event, arn, started, context);
     } catch (err) {
       const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
       const resource = arn === undefined ? null : `${arn.method} ${arn.path.slice(0, MAX_LOGGED_PATH)}`;
