@@ -1,9 +1,10 @@
 // Bench child (forked, stdout on /dev/null): the floor and the built handler's warm decisions, with logs written.
-// Reports over IPC: { floor, warmNew, warmRepeated, jwks, logs }.
+// Reports over IPC: { floor, library, warmNew, warmRepeated, jwks, logs }.
 import { createRequire } from 'node:module';
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { Bench } from 'tinybench';
-import { accessClaims, authorizerEnv, makeKey, signJwt, startJwksServer } from './bench-issuer.mjs';
+import { accessClaims, authorizerEnv, CLIENT_ID, makeKey, POOL_ID, signJwt, startJwksServer } from './bench-issuer.mjs';
 
 // A failure prints its stack only (an uncaught error would also print the minified bundle's source line).
 const fail = (err) => {
@@ -12,7 +13,7 @@ const fail = (err) => {
 };
 process.on('uncaughtException', fail).on('unhandledRejection', fail);
 const require = createRequire(import.meta.url);
-const { bundle, newTokens, repeatTokens, rounds } = JSON.parse(process.argv[2]);
+const { bundle, newTokens, repeatTokens, rounds, tracing } = JSON.parse(process.argv[2]);
 
 // Callers and requests over the bundled sample rules (config/rules.json): allows and denies mixed.
 const CALLERS = [
@@ -38,6 +39,27 @@ process.stdout.write = (chunk, ...rest) => {
 const key = makeKey();
 const jwks = await startJwksServer([key]);
 Object.assign(process.env, authorizerEnv(jwks.endpoint));
+
+// Tracing on, as in Lambda with active tracing: X-Ray in Lambda mode, a new trace header before
+// each request (set outside the timed call, as the runtime does), segments sent over UDP to a
+// local socket standing in for the X-Ray daemon (never read: what is measured is the sending).
+let daemon;
+const newTrace = () => {
+  process.env['_X_AMZN_TRACE_ID'] = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
+};
+if (tracing) {
+  daemon = createSocket('udp4');
+  await new Promise((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+  Object.assign(process.env, {
+    AWS_LAMBDA_FUNCTION_NAME: 'bench-authorizer',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    LAMBDA_TASK_ROOT: process.cwd(),
+    POWERTOOLS_TRACE_ENABLED: 'true',
+    AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+  });
+  newTrace();
+}
+const perRequest = tracing ? { beforeEach: newTrace } : {};
 const built = require(bundle);
 let calls = 0;
 const handler = (event) => {
@@ -69,6 +91,13 @@ function floor() {
   if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), publicKey, Buffer.from(s, 'base64url'))) throw new Error('floor: bad signature');
   return header.kid === key.kid && payload.exp > 0;
 }
+
+// The library the authorizer verifies with, alone: what is left of the gap to the floor is the authorizer's.
+const { CognitoJwtVerifier } = require('aws-jwt-verify');
+const library = CognitoJwtVerifier.create({ userPoolId: POOL_ID, clientId: CLIENT_ID, tokenUse: 'access' });
+library.cacheJwks({ keys: [key.jwk] });
+let l = 0;
+const libraryAlone = () => library.verifySync(floorTokens[l++ % floorTokens.length]);
 
 /** Latency statistics of a finished tinybench task, in µs. */
 function stats(task) {
@@ -102,11 +131,12 @@ async function round(perRound) {
   const bench = new Bench({ iterations: perRound, time: 0, warmup: false, throws: true });
   // `async` given: otherwise tinybench calls each task once to find out, spending a fresh token.
   bench.add('floor', floor, { async: false });
-  bench.add('warm new token', () => handler(events[next++]), { async: true });
-  bench.add('warm repeated token', repeated, { async: true, beforeAll: remember(perRound) });
+  bench.add('aws-jwt-verify alone', libraryAlone, { async: false });
+  bench.add('warm new token', () => handler(events[next++]), { async: true, ...perRequest });
+  bench.add('warm repeated token', repeated, { async: true, beforeAll: remember(perRound), ...perRequest });
   await bench.run();
-  const [fl, nw, rp] = bench.tasks.map(stats);
-  return { floor: fl, warmNew: nw, warmRepeated: rp };
+  const [fl, lib, nw, rp] = bench.tasks.map(stats);
+  return { floor: fl, library: lib, warmNew: nw, warmRepeated: rp };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -125,10 +155,12 @@ const summary = (pick) => ({
 process.send({
   rounds,
   floor: summary((x) => x.floor),
+  library: { ...summary((x) => x.library), ratio: median(results.map((x) => x.library.mean / x.floor.mean)) },
   warmNew: { ...summary((x) => x.warmNew), ratio: median(results.map((x) => x.warmNew.mean / x.floor.mean)) },
   warmRepeated: { ...summary((x) => x.warmRepeated), ratio: median(results.map((x) => x.warmRepeated.mean / x.floor.mean)) },
   jwks: { atStart: jwksAtStart, warmPath: jwks.requests() - jwksAtStart },
   logs: { linesPerDecision: (logLines - logsBefore) / (calls - callsBefore) },
 });
 await jwks.close();
+daemon?.close();
 process.disconnect();
