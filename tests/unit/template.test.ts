@@ -276,3 +276,17 @@ describe('template.yaml explains itself', () => {
     expect(existsSync(path.join(ROOT, 'events', 'env.json'))).toBe(true);
   });
 });
+
+describe('template.yaml counts decisions', () => {
+  it.each(['allow', 'deny', 'unauthorized', 'error'])('has a metric filter on the authorizer log group for decision "%s"', (decision) => {
+    // Prepare
+    const filters = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Logs::MetricFilter');
+
+    // Act
+    const match = filters.filter((r) => String(r.Properties?.['FilterPattern']) === `{ $.decision = "${decision}" }`);
+
+    // Assess
+    expect(match).toHaveLength(1);
+    expect(JSON.stringify(match[0]?.Properties?.['LogGroupName'])).toContain('AuthorizerLogGroup');
+  });
+});
