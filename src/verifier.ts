@@ -25,7 +25,9 @@ import {
   ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
-import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { assertIsJwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
 import type { Config } from './config';
 import { CredentialError, CredentialProblem, JwksFault } from './errors';
 import { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher';
@@ -99,6 +101,22 @@ export function classifyVerifyError(err: unknown): unknown {
   return new CredentialError(bad === undefined ? CredentialProblem.invalidClaims : bad[1]);
 }
 
+/**
+ * aws-jwt-verify's JWKS parsing, plus one rule: a key set without keys is a broken JWKS (a fault,
+ * not cached), not a key set that makes every valid caller's token a 401 until it is refetched.
+ */
+export function parseNonEmptyJwks(body: ArrayBuffer): Jwks {
+  let jwks: unknown;
+  try {
+    jwks = safeJsonParse(new TextDecoder('utf8', { fatal: true, ignoreBOM: true }).decode(body));
+  } catch (err) {
+    throw new JwksValidationError(`JWKS could not be parsed as JSON: ${(err as Error).message}`);
+  }
+  assertIsJwks(jwks as Parameters<typeof assertIsJwks>[0]);
+  if ((jwks as Jwks).keys.length === 0) throw new JwksValidationError('JWKS has no keys');
+  return jwks as Jwks;
+}
+
 /** Creates the verifier for a configuration (no network until hydrate or the first verify). */
 export function createVerifier(
   config: Pick<Config, 'userPoolIds' | 'clientIds' | 'tokenUse' | 'jwksEndpoint'>,
@@ -112,7 +130,7 @@ export function createVerifier(
       return fetcher.fetch(uri);
     },
   };
-  const jwksCache = new SimpleJwksCache({ fetcher: counting });
+  const jwksCache = new SimpleJwksCache({ fetcher: counting, jwksParser: parseNonEmptyJwks });
   const verifier = CognitoJwtVerifier.create(
     config.userPoolIds.map((userPoolId) => ({
       userPoolId,
