@@ -113,33 +113,24 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
   }
   const largestPatternChars = [...byMethod.values()].flat().reduce((n, r) => n + r.pattern.length, 0);
 
-  // needs[d][a]: some request that route d governs is matched by a's pattern, so a granted `a` with a
-  // denied `d` needs d's pattern denied explicitly (IAM's `*` spans `/`). Memoised: rules never change.
-  const needMemo = new Map<MethodRoute, Map<MethodRoute, boolean>>();
-  function needsDeny(denied: MethodRoute, allowed: MethodRoute): boolean {
-    let row = needMemo.get(denied);
-    if (row === undefined) needMemo.set(denied, (row = new Map<MethodRoute, boolean>()));
-    let need = row.get(allowed);
-    if (need === undefined) {
-      const glob = allowed.pattern.slice(allowed.method.length);
-      need = glob.includes('*') && prefixesMeet(denied, glob) && overlaps(denied.rule.template, glob, winner(allowed, denied));
-      row.set(allowed, need);
-    }
-    return need;
-  }
-
-  // clobbers[d][a]: d's Deny pattern also matches a request that route a governs, so while d is
-  // denied, cached reuses of the policy deny some of a's requests. Over-approximated (only d is
-  // excluded from a's requests), so `exact` is never claimed wrongly.
-  const clobberMemo = new Map<MethodRoute, Map<MethodRoute, boolean>>();
-  function clobbers(denied: MethodRoute, allowed: MethodRoute): boolean {
-    let row = clobberMemo.get(denied);
-    if (row === undefined) clobberMemo.set(denied, (row = new Map<MethodRoute, boolean>()));
-    let hit = row.get(allowed);
+  // reaches(g, t): some request of t's template is matched by g's IAM pattern (requests that g
+  // itself wins by precedence do not count). Memoised: the rules never change. Two uses:
+  // - reaches(a, d) for granted a, denied d: d's pattern must be denied explicitly, since IAM's
+  //   `*` spans `/`;
+  // - reaches(d, a): d's needed Deny also matches some of a's requests, so cached reuses deny
+  //   more than the rules (over-approximated, so `exact` is never claimed wrongly).
+  const reachMemo = new Map<MethodRoute, Map<MethodRoute, boolean>>();
+  function reaches(globRoute: MethodRoute, templateRoute: MethodRoute): boolean {
+    let row = reachMemo.get(globRoute);
+    if (row === undefined) reachMemo.set(globRoute, (row = new Map<MethodRoute, boolean>()));
+    let hit = row.get(templateRoute);
     if (hit === undefined) {
-      const glob = denied.pattern.slice(denied.method.length);
-      hit = glob.includes('*') && prefixesMeet(allowed, glob) && overlaps(allowed.rule.template, glob, winner(denied, allowed));
-      row.set(allowed, hit);
+      const glob = globRoute.pattern.slice(globRoute.method.length);
+      hit =
+        glob.includes('*') &&
+        prefixesMeet(templateRoute, glob) &&
+        overlaps(templateRoute.rule.template, glob, winner(globRoute, templateRoute));
+      row.set(templateRoute, hit);
     }
     return hit;
   }
@@ -196,7 +187,7 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
           allow.push(a);
           if (!anyDenied || !a.pattern.includes('*')) continue;
           for (const d of related(a)) {
-            if (isGranted(d) || !needsDeny(d, a)) continue;
+            if (isGranted(d) || !reaches(a, d)) continue;
             const list = needers.get(d);
             if (list === undefined) needers.set(d, [a]);
             else list.push(a);
@@ -215,7 +206,7 @@ export function createPolicyBuilder(rules: CompiledRules, budgetBytes = DEFAULT_
       }
       const patternChars = [...allow, ...deny].reduce((n, r) => n + r.pattern.length, 0);
       const clobbersAny = (d: MethodRoute): boolean => {
-        for (const a of related(d)) if (isGranted(a) && clobbers(d, a)) return true;
+        for (const a of related(d)) if (isGranted(a) && reaches(d, a)) return true;
         return false;
       };
       const exact = !deny.some((d) => d.pattern.includes('*') && clobbersAny(d));
@@ -299,10 +290,10 @@ function literalPrefix(route: MethodRoute): string {
   return star < 0 ? glob : glob.slice(0, star);
 }
 
-/** Cheap pre-check: the literal text before the first variable part must agree. */
-function prefixesMeet(denied: MethodRoute, glob: string): boolean {
-  const dGlob = denied.pattern.slice(denied.method.length);
-  const a = glob.slice(0, glob.indexOf('*') < 0 ? glob.length : glob.indexOf('*'));
-  const d = dGlob.slice(0, dGlob.indexOf('*') < 0 ? dGlob.length : dGlob.indexOf('*'));
+/** Cheap pre-check: the literal text before the first wildcard of each must agree. */
+function prefixesMeet(route: MethodRoute, glob: string): boolean {
+  const star = glob.indexOf('*');
+  const a = star < 0 ? glob : glob.slice(0, star);
+  const d = literalPrefix(route);
   return a.startsWith(d) || d.startsWith(a);
 }
