@@ -351,11 +351,9 @@ function tokenAuthorizerEvent(authorizationToken, request, api = LOCAL_API) {
   return { type: 'TOKEN', authorizationToken, methodArn: methodArn(request.method, request.path, api) };
 }
 
-/** The REQUEST authorizer event: the request's headers, query, path parameters and context. */
-function requestAuthorizerEvent(request, routed, api = LOCAL_API) {
+/** The request as both the REQUEST authorizer event and the proxy event carry it. */
+function requestFields(request, routed) {
   return {
-    type: 'REQUEST',
-    methodArn: methodArn(request.method, request.path, api),
     resource: routed.resource,
     path: request.path,
     httpMethod: request.method,
@@ -365,6 +363,15 @@ function requestAuthorizerEvent(request, routed, api = LOCAL_API) {
     multiValueQueryStringParameters: request.multiValueQueryStringParameters,
     pathParameters: routed.pathParameters,
     stageVariables: null,
+  };
+}
+
+/** The REQUEST authorizer event: the request's headers, query, path parameters and context. */
+function requestAuthorizerEvent(request, routed, api = LOCAL_API) {
+  return {
+    type: 'REQUEST',
+    methodArn: methodArn(request.method, request.path, api),
+    ...requestFields(request, routed),
     requestContext: requestContext(request, routed, api),
   };
 }
@@ -377,15 +384,7 @@ function proxyEvent(request, routed, authorizer, api = LOCAL_API) {
   const context = {};
   for (const [k, v] of Object.entries(authorizer.context ?? {})) context[k] = String(v);
   return {
-    resource: routed.resource,
-    path: request.path,
-    httpMethod: request.method,
-    headers: request.headers,
-    multiValueHeaders: request.multiValueHeaders,
-    queryStringParameters: request.queryStringParameters,
-    multiValueQueryStringParameters: request.multiValueQueryStringParameters,
-    pathParameters: routed.pathParameters,
-    stageVariables: null,
+    ...requestFields(request, routed),
     requestContext: {
       ...requestContext(request, routed, api),
       authorizer: { ...context, principalId: authorizer.principalId, integrationLatency: authorizer.integrationLatency ?? 0 },
