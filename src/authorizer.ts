@@ -37,6 +37,16 @@ export interface Authorizer {
   readonly ready: Promise<void>;
 }
 
+/** The asked request as logged: method and path, the path cut short (paths go to 1,600 characters). */
+function loggedResource(arn: MethodArn): string {
+  return `${arn.method} ${arn.path.slice(0, MAX_LOGGED_PATH)}`;
+}
+
+/** Milliseconds since `started`, to the microsecond. */
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
+}
+
 interface Grant {
   readonly granted: readonly boolean[];
   readonly plan: PolicyPlan;
@@ -57,7 +67,8 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     rules = compileRules(config.rules);
   } catch (err) {
     if (err instanceof ConfigurationError) {
-      logger.error('invalid configuration', { error: err.name, setting: err.setting, message: err.message });
+      // Not `message`: Powertools reserves the key and would drop the value.
+      logger.error('invalid configuration', { error: err.name, setting: err.setting, errorMessage: err.message });
     }
     throw err;
   }
@@ -130,11 +141,11 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
           decision,
           reason,
           route: rule?.route ?? null,
-          resource: `${arn.method} ${arn.path.slice(0, MAX_LOGGED_PATH)}`,
+          resource: loggedResource(arn),
           principalId: caller.sub,
           clientId: caller.clientId,
           policyMode: answer.mode,
-          latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+          latencyMs: elapsedMs(started),
           coldStart,
         },
         context,
@@ -155,8 +166,8 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
       arn = parseMethodArn((event as { methodArn?: unknown } | null)?.methodArn);
       return await decide(event, arn, started, context);
     } catch (err) {
-      const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-      const resource = arn === undefined ? null : `${arn.method} ${arn.path.slice(0, MAX_LOGGED_PATH)}`;
+      const latencyMs = elapsedMs(started);
+      const resource = arn === undefined ? null : loggedResource(arn);
       // As on an allow/deny line (no principal or client: nothing was verified); null fields are omitted.
       const route = arn === undefined ? null : (rules.route(arn.method, arn.path)?.route ?? null);
       const who = { route, resource };
@@ -177,7 +188,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
         error: e instanceof JwksFault ? e.causeName : e.name,
         // Not `message`: Powertools reserves it, drops the value and logs a warning instead.
         errorMessage: e.message,
-        kind,
+        kind, // the same as reason; kept for dashboards and tests that filter on it
         ...who,
         latencyMs,
         coldStart,

@@ -79,7 +79,7 @@ describe('configuration fails closed', () => {
     expect(authorizer).toBeUndefined();
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error).toMatchObject({ setting: variable, message: expect.stringContaining(variable) });
-    expect(logs.find((l) => l['message'] === 'invalid configuration')).toMatchObject({ level: 'ERROR', setting: variable });
+    expect(logs.find((l) => l['message'] === 'invalid configuration')).toMatchObject({ level: 'ERROR', setting: variable, errorMessage: expect.stringContaining(variable) });
   });
 
   it('refuses AWS_ENDPOINT_URL over http to a non-loopback host when it is the only endpoint', () => {
