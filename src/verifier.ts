@@ -198,11 +198,13 @@ export function createVerifier(
       const results = await Promise.allSettled(
         config.userPoolIds.map((poolId) => jwksCache.getJwks(CognitoJwtVerifier.parseUserPoolId(poolId).jwksUri)),
       );
-      return results.flatMap((r, i) =>
-        r.status === 'fulfilled'
-          ? []
-          : [{ poolId: config.userPoolIds[i] as string, error: `${(r.reason as Error).name}: ${(r.reason as Error).message}` }],
-      );
+      return results.flatMap((r, i) => {
+        if (r.status === 'fulfilled') return [];
+        // Named like the fault lines (aws-jwt-verify's classes all call themselves "Error").
+        const err = classifyVerifyError(r.reason);
+        const name = err instanceof JwksFault ? err.causeName : (err as Error).name;
+        return [{ poolId: config.userPoolIds[i] as string, error: `${name}: ${(err as Error).message}` }];
+      });
     },
   };
 }

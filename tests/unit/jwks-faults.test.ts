@@ -101,7 +101,7 @@ describe('JWKS faults', () => {
       await t.make(env, FAST).ready;
 
       // Assess
-      expect(t.logs.find((l) => l['message'] === 'JWKS hydration failed; will retry on demand')).toMatchObject({ level: 'WARN' });
+      expect(t.logs.find((l) => l['message'] === 'JWKS hydration failed; will retry on demand')).toMatchObject({ level: 'WARN', error: expect.stringMatching(/^(NonRetryable)?FetchError|^JwksValidationError/) });
     });
 
     it('recovers on the next request once the JWKS is back, without a new authorizer', async () => {
