@@ -136,7 +136,9 @@ describe('decision line', () => {
     // Prepare
     Object.assign(process.env, env);
     const lean: string[] = [];
-    const logger = new Logger({ serviceName: SERVICE });
+    let logger = undefined as unknown as Logger;
+    // A sampled logger announces its DEBUG level on stdout; that line is not the subject.
+    stdoutOf(() => (logger = new Logger({ serviceName: SERVICE })));
     const log = createDecisionLog(logger, { ownLogger, serviceName: SERVICE, write: (l) => lean.push(l) });
     const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
 
