@@ -9,6 +9,13 @@ import { claimsOf, http } from '../helpers/processes';
 let moto: Moto;
 let pool: SeededPool;
 
+/** The authorizer configuration that trusts moto's pool (JWKS from moto's endpoint). */
+const motoIssuerEnv = (): Record<string, string> => ({
+  USER_POOL_IDS: pool.poolId,
+  CLIENT_IDS: pool.clientId,
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: moto.endpoint,
+});
+
 beforeAll(async () => {
   moto = await startMoto();
   pool = await seedPool(moto.client);
@@ -68,11 +75,7 @@ describe('moto_server, as this suite relies on it', () => {
 describe('the built authorizer with moto’s access tokens (TOKEN_USE=access)', () => {
   let authorizer: BuiltAuthorizer;
   beforeAll(async () => {
-    authorizer = await startBuiltAuthorizer({
-      USER_POOL_IDS: pool.poolId,
-      CLIENT_IDS: pool.clientId,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: moto.endpoint,
-    });
+    authorizer = await startBuiltAuthorizer(motoIssuerEnv());
   }, 30_000);
   afterAll(async () => {
     await authorizer?.stop();
@@ -170,12 +173,7 @@ describe('the built authorizer with moto’s access tokens (TOKEN_USE=access)', 
 describe('the built authorizer with moto’s ID tokens (TOKEN_USE=id)', () => {
   let authorizer: BuiltAuthorizer;
   beforeAll(async () => {
-    authorizer = await startBuiltAuthorizer({
-      USER_POOL_IDS: pool.poolId,
-      CLIENT_IDS: pool.clientId,
-      TOKEN_USE: 'id',
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: moto.endpoint,
-    });
+    authorizer = await startBuiltAuthorizer({ ...motoIssuerEnv(), TOKEN_USE: 'id' });
   }, 30_000);
   afterAll(async () => {
     await authorizer?.stop();
@@ -212,11 +210,7 @@ describe('the built authorizer with moto’s ID tokens (TOKEN_USE=id)', () => {
 describe('npm start against moto_server', () => {
   let api: LocalApi;
   beforeAll(async () => {
-    api = await startLocalApi({
-      USER_POOL_IDS: pool.poolId,
-      CLIENT_IDS: pool.clientId,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: moto.endpoint,
-    });
+    api = await startLocalApi(motoIssuerEnv());
   }, 60_000);
   afterAll(async () => {
     await api?.stop();
