@@ -188,7 +188,6 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
         error: e instanceof JwksFault ? e.causeName : e.name,
         // Not `message`: Powertools reserves it, drops the value and logs a warning instead.
         errorMessage: e.message,
-        kind, // the same as reason; kept for dashboards and tests that filter on it
         ...who,
         latencyMs,
         coldStart,

@@ -64,7 +64,7 @@ describe('event attacks', () => {
 
       // Assess
       expect(outcome.kind).toBe('fault');
-      expect(faultLine()).toMatchObject({ level: 'ERROR', error: 'EventError', kind: 'event' });
+      expect(faultLine()).toMatchObject({ level: 'ERROR', error: 'EventError', reason: 'event' });
     });
 
     it('decides a path holding IAM wildcards by the rules, with resources from the rule templates only', async () => {
@@ -111,7 +111,7 @@ describe('event attacks', () => {
 
       // Assess
       expect(outcome.kind).toBe('fault');
-      expect(faultLine()).toMatchObject({ error: 'EventError', kind: 'event' });
+      expect(faultLine()).toMatchObject({ error: 'EventError', reason: 'event' });
     });
 
     it.each([

@@ -87,7 +87,7 @@ describe('JWKS faults', () => {
       // Assess
       expect(outcome.kind).toBe('fault');
       expect(outcome.kind === 'fault' && outcome.error.message).not.toBe('Unauthorized');
-      expect(faultLine()).toMatchObject({ level: 'ERROR', decision: 'error', kind: 'jwks', error: errorClass });
+      expect(faultLine()).toMatchObject({ level: 'ERROR', decision: 'error', reason: 'jwks', error: errorClass });
       expect(faultLine()?.['errorMessage']).toEqual(expect.any(String));
       expect(t.logs.filter((l) => l['message'] === 'fault')).toHaveLength(1);
       expect(t.logs.filter((l) => String(l['message']).includes('reserved key'))).toEqual([]);
@@ -133,7 +133,7 @@ describe('JWKS faults', () => {
 
       // Assess
       expect(fresh.kind).toBe('fault');
-      expect(faultLine()).toMatchObject({ kind: 'jwks', error: errorClass });
+      expect(faultLine()).toMatchObject({ reason: 'jwks', error: errorClass });
       expect(cached.kind).toBe('allow');
     });
 
