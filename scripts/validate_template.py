@@ -7,9 +7,10 @@ below the template is transformed with that scenario's parameters, the condition
 the way CloudFormation would, and the resulting resources are checked: the REST API's two Lambda
 authorizers and the HTTP API's one (payload version, identity sources, simple responses, TTL as an
 integer), an authorizer on every route, the routes of config/rules.json, CORS, the gateway
-responses, the Lambda permissions and their source ARNs, the demo Cognito resources. The
-transformed template is linted again for each scenario. Then, once: a new CorsAllowOrigin must
-reach each API's stage, and bad parameter sets must be refused.
+responses, the Lambda permissions and their source ARNs, the demo Cognito resources, and that the
+Serverless Application Repository supports every resource type. The transformed template is
+linted again for each scenario. Then, once: a new CorsAllowOrigin must reach each API's stage,
+bad parameter sets must be refused, and the SAR metadata must be publishable.
 Exit status: 0 all good, 1 problems found (each one printed), 2 a tool is missing.
 """
 
@@ -28,6 +29,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
 RULES = ROOT / "config" / "rules.json"
+PACKAGE = ROOT / "package.json"
 REGION = "us-east-1"
 # The translator asks boto3 for a region to pick the partition; give it one so nothing looks further.
 os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
@@ -125,6 +127,26 @@ INVALID_CREDENTIALS = ["Basic dXNlcjpwYXNz", "Bearer aaa.bbb", "Bearer", "Bearer
 AUTHORIZER_ENV = [
     "USER_POOL_IDS", "CLIENT_IDS", "TOKEN_USE", "ROUTE_RULES", "SIMPLE_RESPONSES", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL",
 ]
+
+# Resource types the AWS Serverless Application Repository supports, among those this template
+# can produce: "List of Supported AWS Resources" (awsdocs/aws-serverlessrepo-developer-guide,
+# doc_source/list-supported-resources.md, last revision 5e8664b, 2021-02-08; the live page at
+# https://docs.aws.amazon.com/serverlessrepo/latest/devguide/list-supported-resources.html lists the same).
+SAR_SUPPORTED = {
+    "AWS::ApiGateway::Deployment", "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage",
+    "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage",
+    "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolDomain",
+    "AWS::Cognito::UserPoolGroup", "AWS::Cognito::UserPoolResourceServer",
+    "AWS::IAM::Role", "AWS::Lambda::Function", "AWS::Lambda::Permission",
+    "AWS::Logs::LogGroup", "AWS::Logs::MetricFilter",
+}
+# The SAR's constraints on the application metadata (same guide, doc_source/applications.md).
+SAR_NAME = re.compile(r"[a-zA-Z0-9-]{1,140}")
+SAR_AUTHOR = re.compile(r"[a-z0-9](([a-z0-9]|-(?!-))*[a-z0-9])?")
+SAR_LABEL = re.compile(r"[a-zA-Z0-9+\-_:/@]{1,127}")
+SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
+PLACEHOLDER = "your-org"
+
 
 class ManagedPolicies:
     """The translator's managed-policy loader, answered from the list cfn-lint ships (no IAM call)."""
@@ -568,6 +590,9 @@ def check_scenario(p: Problems, template: dict[str, Any], overrides: dict[str, s
         p.check(outputs.get("UserPoolId", {}).get("Value") == params["UserPoolId"], "UserPoolId output is not the given pool")
         summary.append("own pool")
 
+    unsupported = sorted({v["Type"] for v in resources.values()} - SAR_SUPPORTED)
+    p.check(not unsupported, f"resource types the Serverless Application Repository does not list: {unsupported}")
+
     # W2001 (parameter not used): SAM inlines the parameters it reads in Auth and CorsConfiguration.
     matches = lint(json.dumps(transformed), config=ManualArgs(regions=[REGION], ignore_checks=["W2001"]))
     for m in matches:
@@ -620,6 +645,30 @@ def check_cors_origin_redeploys(p: Problems, template: dict[str, Any]) -> str:
     return f"REST deployment {ids_before[0] if ids_before else '?'} → {ids_after[0] if ids_after else '?'} (control without AlwaysDeploy: {control_before} both times); HTTP body origins {bodies}"
 
 
+def check_sar_metadata(p: Problems, template: dict[str, Any]) -> str:
+    """The AWS::ServerlessRepo::Application metadata: what `sam publish` needs and the SAR accepts."""
+    app = template.get("Metadata", {}).get("AWS::ServerlessRepo::Application", {})
+    package = json.loads(PACKAGE.read_text())
+    p.check(isinstance(app.get("Name"), str) and SAR_NAME.fullmatch(app["Name"]) is not None, f"SAR Name {app.get('Name')!r} is not [a-zA-Z0-9-]{{1,140}}")
+    p.check(isinstance(app.get("Description"), str) and 1 <= len(app["Description"]) <= 256, "SAR Description must be 1-256 characters")
+    p.check(isinstance(app.get("Author"), str) and len(app["Author"]) <= 127 and SAR_AUTHOR.fullmatch(app["Author"]) is not None,
+            f"SAR Author {app.get('Author')!r} is not lowercase letters, digits and single hyphens")
+    labels = app.get("Labels", [])
+    p.check(1 <= len(labels) <= 10 and all(isinstance(x, str) and SAR_LABEL.fullmatch(x) for x in labels), f"SAR Labels {labels} are not 1-10 valid labels")
+    version = str(app.get("SemanticVersion"))
+    p.check(SEMVER.fullmatch(version) is not None, f"SAR SemanticVersion {version!r} is not a semantic version")
+    p.check(version == package.get("version"), f"SAR SemanticVersion {version} is not package.json's version {package.get('version')}")
+    p.check(app.get("SpdxLicenseId") == package.get("license"), f"SAR SpdxLicenseId {app.get('SpdxLicenseId')} is not package.json's license")
+    for key in ("LicenseUrl", "ReadmeUrl"):
+        path = ROOT / str(app.get(key, ""))
+        p.check(bool(app.get(key)) and path.is_file() and path.stat().st_size <= 5 * 1024 * 1024, f"SAR {key} {app.get(key)!r} is not a file of at most 5 MB")
+    for key in ("HomePageUrl", "SourceCodeUrl"):
+        p.check(str(app.get(key, "")).startswith("https://"), f"SAR {key} is not an https URL")
+    placeholders = [k for k, v in app.items() if PLACEHOLDER in str(v)]
+    note = f"; placeholders to set before publishing: {', '.join(placeholders)}" if placeholders else ""
+    return f"SAR metadata {app.get('Name')} {version}{note}"
+
+
 def main() -> int:
     started = time.monotonic()
     problems = Problems()
@@ -652,6 +701,7 @@ def main() -> int:
     for name, overrides in SCENARIOS:
         run(name, lambda overrides=overrides: check_scenario(problems, template, overrides))
     run("a new CorsAllowOrigin reaches the stages", lambda: check_cors_origin_redeploys(problems, template))
+    run("Serverless Application Repository metadata", lambda: check_sar_metadata(problems, template))
 
     problems.scope = "parameters"
     before = len(problems.items)

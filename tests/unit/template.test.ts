@@ -1,5 +1,5 @@
 // template.yaml agrees with the rest of the project: the build, the rules' routes, the authorizer's
-// configuration contract and its 4 KB environment, and the files it names.
+// configuration contract and its 4 KB environment, the files it names, and the release version.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENV } from '../../src/config';
@@ -520,3 +520,58 @@ describe('template.yaml counts decisions', () => {
     expect(JSON.stringify(match[0]?.Properties?.['LogGroupName'])).toContain('AuthorizerLogGroup');
   });
 });
+
+describe('one version everywhere', () => {
+  it('gives package.json, the template’s SemanticVersion and CHANGELOG.md’s newest release the same version', () => {
+    // Prepare
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; license: string };
+    const changelog = readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8');
+    const sar = (template as unknown as { Metadata: Record<string, { SemanticVersion?: unknown; SpdxLicenseId?: unknown }> }).Metadata[
+      'AWS::ServerlessRepo::Application'
+    ];
+
+    // Act
+    const newest = /^## \[(\d+\.\d+\.\d+[^\]]*)\] - \d{4}-\d{2}-\d{2}$/m.exec(changelog)?.[1];
+
+    // Assess
+    expect([String(sar?.SemanticVersion), newest]).toEqual([manifest.version, manifest.version]);
+    expect(sar?.SpdxLicenseId).toBe(manifest.license);
+  });
+
+  it('keeps CHANGELOG.md in Keep a Changelog form: an Unreleased section, then releases newest first', () => {
+    // Prepare
+    const changelog = readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8');
+
+    // Act
+    const headings = [...changelog.matchAll(/^## \[([^\]]+)\]/gm)].map((m) => m[1] ?? '');
+    const versions = headings.slice(1).map((v) => v.split('.').map(Number));
+    const descending = versions.every((v, i) => i === 0 || (versions[i - 1] ?? []).join('.') !== v.join('.') && compare(versions[i - 1] ?? [], v) > 0);
+
+    // Assess
+    expect(headings[0]).toBe('Unreleased');
+    expect(versions.length).toBeGreaterThan(0);
+    expect(descending).toBe(true);
+  });
+
+  it('ships the MIT-0 text in LICENSE, the license package.json names', () => {
+    // Prepare
+    const license = readFileSync(path.join(ROOT, 'LICENSE'), 'utf8');
+
+    // Act
+    const title = license.split('\n')[0];
+
+    // Assess
+    expect(title).toBe('MIT No Attribution');
+    expect(license).toMatch(/to permit persons to whom the Software is furnished\s+to do so\.\n/);
+    expect(license).not.toMatch(/above copyright notice/);
+  });
+});
+
+/** Compares two versions [major, minor, patch]. */
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < 3; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
