@@ -28,8 +28,12 @@ export const ENV = {
   endpoint: 'AWS_ENDPOINT_URL',
 } as const;
 
-// Same as aws-jwt-verify's check, so a pool id that passes here is one it accepts.
-const USER_POOL_ID = /^(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d_[a-zA-Z0-9]+$/;
+/**
+ * A Cognito user pool id, `<region>_<id>`; group 1 is the region. The same check as
+ * aws-jwt-verify's, so a pool id that passes here is one it accepts. The one copy in TypeScript:
+ * scripts and tests import it (template.yaml keeps its own, and a test holds the two together).
+ */
+export const USER_POOL_ID = /^((?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d)_[a-zA-Z0-9]+$/;
 const CLIENT_ID = /^[\w+]{1,128}$/;
 const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
