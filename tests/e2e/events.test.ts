@@ -10,6 +10,7 @@ import { createAuthorizer } from '../../src/authorizer';
 import { capturingLogger } from '../helpers/authorizer';
 import { evaluate } from '../helpers/iam';
 import { runScript, type Run } from '../helpers/local-api';
+import { policyOf } from '../helpers/policy';
 
 const ROOT = path.join(__dirname, '..', '..');
 interface Scenario {
@@ -90,7 +91,7 @@ describe('npm run events', () => {
       scenarios.map(async (s) => {
         const event = JSON.parse(written(s.file)) as { methodArn: string };
         const outcome = await authorizer.handler(event).then(
-          (result) => (evaluate(result, event.methodArn) === 'Allow' ? 'allow' : 'deny'),
+          (result) => (evaluate(policyOf(result), event.methodArn) === 'Allow' ? 'allow' : 'deny'),
           (err: Error) => (err.message === 'Unauthorized' ? 'unauthorized' : `fault: ${err.message}`),
         );
         return [s.file, outcome];

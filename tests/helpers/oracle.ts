@@ -85,9 +85,19 @@ function holds(entry: string, who: Who): boolean {
   return false;
 }
 
-/** Whether the rules let `who` make the request. */
+/**
+ * The path a REST API routes: API Gateway is reported to route `/pets/` as `/pets`, so one
+ * trailing slash goes; any other empty segment is not routed (undefined).
+ */
+export function routedPath(path: string): string | undefined {
+  const p = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return p !== '/' && (p.includes('//') || p.endsWith('/')) ? undefined : p;
+}
+
+/** Whether the rules let `who` make the request (asked directly, so a trailing slash is routed). */
 export function rulesAllow(rules: RulesDoc, who: Who, method: string, path: string): boolean {
-  return routeAllows(rules, who, governingRoute(rules, method, path));
+  const p = routedPath(path);
+  return p !== undefined && routeAllows(rules, who, governingRoute(rules, method, p));
 }
 
 /** Whether the rules let `who` use route `i` (a governingRoute index; -1 is no route, denied). */

@@ -2,6 +2,7 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../src/authorizer';
 import { evaluate } from './iam';
+import { policyOf } from './policy';
 
 export type Outcome =
   | { readonly kind: 'allow' | 'deny'; readonly result: APIGatewayAuthorizerResult }
@@ -14,7 +15,7 @@ export type Outcome =
  */
 export async function outcomeOf(handler: AuthorizerHandler, event: unknown): Promise<Outcome> {
   try {
-    const result = await handler(event);
+    const result = policyOf(await handler(event));
     const arn = (event as { methodArn?: unknown } | null)?.methodArn;
     return { kind: typeof arn === 'string' && evaluate(result, arn) === 'Allow' ? 'allow' : 'deny', result };
   } catch (err) {

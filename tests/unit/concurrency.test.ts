@@ -1,6 +1,7 @@
 // Concurrency: hundreds of simultaneous invocations by different callers on one handler each get
 // their own principal, context and decision — no cross-talk through the claims or plan caches.
-import { PLAN_CACHE_SIZE, type Authorizer } from '../../src/authorizer';
+import type { Authorizer } from '../../src/authorizer';
+import { PLAN_CACHE_SIZE } from '../../src/decide';
 import { setup, type TestSetup } from '../helpers/authorizer';
 import { requestEvent, tokenEvent } from '../helpers/events';
 import { cognitoClaims, signJwt } from '../helpers/issuer';

@@ -6,6 +6,7 @@ import { evaluate } from '../helpers/iam';
 import { setup, type TestSetup } from '../helpers/authorizer';
 import { cognitoClaims, signJwt } from '../helpers/issuer';
 import type { Authorizer } from '../../src/authorizer';
+import { policyOf } from '../helpers/policy';
 
 interface Scenario {
   file: string;
@@ -57,7 +58,7 @@ describe('events/ fixtures', () => {
 
     // Act
     const outcome = await authorizer.handler(event).then(
-      (result) => (evaluate(result, event.methodArn) === 'Allow' ? 'allow' : 'deny'),
+      (result) => (evaluate(policyOf(result), event.methodArn) === 'Allow' ? 'allow' : 'deny'),
       (err: Error) => (err.message === 'Unauthorized' ? 'unauthorized' : `fault: ${err.message}`),
     );
 

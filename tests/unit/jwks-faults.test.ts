@@ -9,8 +9,11 @@ import { cognitoClaims, makeKey, signJwt, type JwksMode, type SigningKey } from 
 import { outcomeOf, type Outcome } from '../helpers/outcome';
 
 const ADMIN = { groups: ['admins'], sub: 'sub-admin' } as const;
-/** Short attempts keep the table fast; one test below measures the shipped defaults. */
-const FAST = { attemptTimeoutMs: 200 } as const;
+/** Short attempts and retry window keep the table fast; tests below measure the shipped defaults. */
+const FAST = { attemptTimeoutMs: 200, jwksRetryMs: 100 } as const;
+/** Longer than FAST's retry window: a fetch that failed may be tried again after it. */
+const AFTER_RETRY_WINDOW_MS = 150;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** The documented bound with the defaults: two attempts of 1 s, plus scheduling slack. */
 const BOUND_MS = 3000;
 
@@ -104,13 +107,14 @@ describe('JWKS faults', () => {
       expect(t.logs.find((l) => l['message'] === 'JWKS hydration failed; will retry on demand')).toMatchObject({ level: 'WARN', error: expect.stringMatching(/^(NonRetryable)?FetchError|^JwksValidationError/) });
     });
 
-    it('recovers on the next request once the JWKS is back, without a new authorizer', async () => {
+    it('recovers by itself within the retry window once the JWKS is back, without a new authorizer', async () => {
       // Prepare
       const repair = await breakJwks(t, fault);
       const authorizer = t.make(env, FAST);
       const token = signJwt(t.key, cognitoClaims(ADMIN));
       const first = await timed(authorizer, token);
       await repair();
+      await sleep(AFTER_RETRY_WINDOW_MS);
 
       // Act
       const second = await timed(authorizer, token);
@@ -146,6 +150,7 @@ describe('JWKS faults', () => {
       const token = signJwt(rotated, cognitoClaims(ADMIN));
       await timed(authorizer, token);
       await repair();
+      await sleep(AFTER_RETRY_WINDOW_MS);
 
       // Act
       const outcome = await timed(authorizer, token);
@@ -217,9 +222,10 @@ describe('JWKS faults', () => {
     });
 
     it('costs a bounded number of fetches for a flood of unknown kids, sequential or concurrent', async () => {
-      // Prepare
+      // Prepare: a warm instance, whose key set has verified a token
       const authorizer = t.make(env);
       await authorizer.ready;
+      expect((await timed(authorizer, signJwt(t.key, cognitoClaims(ADMIN)))).kind).toBe('allow');
       const forged = Array.from({ length: 200 }, () => signJwt({ ...rotated, kid: randomUUID() }, cognitoClaims(ADMIN)));
       const before = t.jwks.requests;
 
@@ -231,6 +237,22 @@ describe('JWKS faults', () => {
       // Assess
       expect([...sequential, ...concurrent].every((o) => o.kind === 'unauthorized')).toBe(true);
       expect(t.jwks.requests - before).toBeLessThanOrEqual(2);
+    });
+
+    it('answers unknown kids with a fault, not Unauthorized, while the key set has verified nothing yet', async () => {
+      // Prepare: a set that lacks the kid of every real token would otherwise make them all 401s
+      const authorizer = t.make(env);
+      await authorizer.ready;
+      const forged = Array.from({ length: 20 }, () => signJwt({ ...rotated, kid: randomUUID() }, cognitoClaims(ADMIN)));
+      const before = t.jwks.requests;
+
+      // Act
+      const outcomes = await Promise.all(forged.map((token) => timed(authorizer, token)));
+
+      // Assess
+      expect(outcomes.every((o) => o.kind === 'fault')).toBe(true);
+      expect(faultLine()).toMatchObject({ reason: 'jwks', error: 'KidNotFoundInJwksError' });
+      expect(t.jwks.requests - before).toBe(1);
     });
 
     it('shares one fetch among concurrent first requests at cold start', async () => {

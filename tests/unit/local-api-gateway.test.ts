@@ -15,8 +15,8 @@ import {
   requestAuthorizerEvent,
   tokenAuthorizerEvent,
 } from '../../scripts/lib/api-gateway.cjs';
-import { extractToken } from '../../src/credentials';
-import { parseMethodArn } from '../../src/policy/arn';
+import { authorizationHeader, parseCredential } from '../../src/credentials';
+import { parseResourceArn } from '../../src/policy/arn';
 import { compileRules } from '../../src/rules';
 import { setup, type TestSetup } from '../helpers/authorizer';
 import { API, tokenEvent } from '../helpers/events';
@@ -116,7 +116,7 @@ describe('local API routing', () => {
         const theirs = compileRules(doc);
         for (const [m, p] of asks) {
           const a = mine.resolve(m, p)?.route;
-          const b = theirs.route(m, p)?.route;
+          const b = theirs.route('rest', m, p)?.route;
           if (a !== b) disagreements.push(`${m} ${p}: local ${String(a)}, authorizer ${String(b)}`);
         }
         return true;
@@ -326,7 +326,7 @@ describe('local API events', () => {
     const arn = methodArn('DELETE', '/pets/17');
 
     // Act
-    const parsed = parseMethodArn(arn);
+    const parsed = parseResourceArn(arn);
 
     // Assess
     expect([parsed.apiId, parsed.stage, parsed.method, parsed.path]).toEqual(['localapi01', 'local', 'DELETE', '/pets/17']);
@@ -340,7 +340,7 @@ describe('local API events', () => {
     const event = requestAuthorizerEvent(req, routed);
 
     // Assess
-    expect([extractToken(event), event['resource'], event['queryStringParameters'], event['multiValueQueryStringParameters']]).toEqual([
+    expect([parseCredential(authorizationHeader(event['headers'], event['multiValueHeaders'])), event['resource'], event['queryStringParameters'], event['multiValueQueryStringParameters']]).toEqual([
       'a.b.c',
       '/pets/{petId}',
       { limit: '3' },

@@ -1,21 +1,10 @@
 // Policy building: methodArn parsing, ANY expansion, explicit Denies, the asked route made exact,
 // the size budget, and never an empty statement list.
 import { EventError } from '../../src/errors';
-import { parseMethodArn } from '../../src/policy/arn';
-import { createPolicyBuilder } from '../../src/policy/build';
-import { compileRules } from '../../src/rules';
+import { parseResourceArn } from '../../src/policy/arn';
 import { evaluate } from '../helpers/iam';
 import { methodArn } from '../helpers/events';
-
-function answerFor(doc: unknown, who: { groups?: string[]; scopes?: string[] }, method: string, path: string, budget?: number) {
-  const rules = compileRules(doc);
-  const builder = createPolicyBuilder(rules, budget);
-  const arn = parseMethodArn(methodArn(method, path));
-  const granted = rules.grants({ groups: who.groups ?? [], scopes: who.scopes ?? [] });
-  const rule = rules.route(arn.method, arn.path);
-  const answer = builder.answer(builder.plan(granted), arn, rule !== undefined && granted[rule.index] === true);
-  return { ...answer, result: { principalId: 'p', policyDocument: answer.policyDocument } };
-}
+import { answerFor } from '../helpers/policy';
 
 describe('methodArn', () => {
   it('parses partition, region, account, API, stage, method and path', () => {
@@ -23,7 +12,7 @@ describe('methodArn', () => {
     const text = 'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abc123/v1_beta/GET/pets/17/a:b';
 
     // Act
-    const arn = parseMethodArn(text);
+    const arn = parseResourceArn(text);
 
     // Assess
     expect(arn).toMatchObject({ partition: 'aws-us-gov', region: 'us-gov-west-1', account: '123456789012', apiId: 'abc123', stage: 'v1_beta', method: 'GET', path: '/pets/17/a:b' });
@@ -32,7 +21,7 @@ describe('methodArn', () => {
 
   it('reads the root path as /', () => {
     // Act
-    const arn = parseMethodArn('arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/');
+    const arn = parseResourceArn('arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/');
 
     // Assess
     expect(arn.path).toBe('/');
@@ -51,7 +40,7 @@ describe('methodArn', () => {
     ['over 1,600 characters', `arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/${'a'.repeat(1600)}`],
   ])('refuses a methodArn that is %s as an event fault', (_name, value) => {
     // Act
-    const parse = () => parseMethodArn(value);
+    const parse = () => parseResourceArn(value);
 
     // Assess
     expect(parse).toThrow(EventError);
@@ -74,7 +63,7 @@ describe('policy', () => {
 
     // Assess
     const deny = policyDocument.Statement.find((s) => s.Effect === 'Deny');
-    expect(deny?.Resource).toEqual([methodArn('GET', '/pets/*/owner')]);
+    expect(deny?.Resource).toEqual([methodArn('GET', '/pets/*/owner'), methodArn('*/', '/*'), methodArn('*', '/*/')]);
     expect(evaluate(result, methodArn('GET', '/pets/17/owner'))).toBe('Deny');
     expect(evaluate(result, methodArn('GET', '/pets/17'))).toBe('Allow');
   });
