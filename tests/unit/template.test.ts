@@ -2,7 +2,8 @@
 // configuration contract and its 4 KB environment, the files it names, and the release version.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENV } from '../../src/config';
+import fc from 'fast-check';
+import { ENV, USER_POOL_ID } from '../../src/config';
 import { functionSetting, loadBuildOptions, loadTemplate, ROOT, templateText, type BuildOptions, type Parameter, type Template } from '../helpers/template';
 
 interface Rules {
@@ -27,9 +28,6 @@ const APIS = { REST: 'PetsApi', HTTP: 'PetsHttpApi' } as const;
 
 /** The HTTP API's one authorizer, named under `security` on every route. */
 const HTTP_AUTHORIZER = 'CognitoRouteAuthorizer';
-
-/** The variable the authorizer reads to answer HTTP APIs with simple responses (ARCHITECTURE.md, Configuration). */
-const SIMPLE_RESPONSES = 'SIMPLE_RESPONSES';
 
 /** Lambda's limit on a function's environment: the JSON of all its variables, in bytes. */
 const LAMBDA_ENV_LIMIT = 4096;
@@ -339,7 +337,7 @@ describe('the sample APIs’ authorizers', () => {
 describe('the authorizer’s configuration', () => {
   it('sets every required variable of the configuration contract', () => {
     // Prepare
-    const names = [ENV.userPoolIds, ENV.clientIds, ENV.tokenUse, ENV.routeRules, SIMPLE_RESPONSES];
+    const names = [ENV.userPoolIds, ENV.clientIds, ENV.tokenUse, ENV.routeRules, ENV.simpleResponses];
 
     // Act
     const variables = authorizerVariables();
@@ -376,12 +374,32 @@ describe('the authorizer’s configuration', () => {
     const condition = (template.Conditions as Record<string, unknown>)['HttpSimpleResponses'];
 
     // Act
-    const variable = authorizerVariables()[SIMPLE_RESPONSES];
+    const variable = authorizerVariables()[ENV.simpleResponses];
 
     // Assess
     expect(condition).toEqual({ 'Fn::Equals': [{ Ref: 'HttpAuthorizerResponse' }, 'simple'] });
     expect(variable).toEqual({ 'Fn::If': ['HttpSimpleResponses', 'true', 'false'] });
     expect(template.Parameters['HttpAuthorizerResponse']?.Default).toBe('iam-policy');
+  });
+
+  it('accepts in UserPoolId exactly the pool ids the authorizer accepts', () => {
+    // Prepare: CloudFormation refuses what AllowedPattern refuses; the authorizer, what USER_POOL_ID does.
+    const pattern = new RegExp(template.Parameters['UserPoolId']?.AllowedPattern ?? '');
+    const tricky = [
+      'us-east-1_AbC123', 'eusc-de-east-1_x', 'us-gov-west-1_Abc', 'cn-north-1_a1', 'eu-west-1_', 'us-east-10_x', 'US-EAST-1_a',
+      'ap-southeast-1_ab-c', 'us-east-1_AbC123 ', 'us-east-1-AbC123', 'eusc-d-east-1_x', 'us-gov-1_x', '_us-east-1_x',
+    ];
+    const candidate = fc.oneof(
+      fc.constantFrom(...tricky),
+      fc.stringMatching(/^[a-z]{2,4}(-[a-z]{2,5}){1,3}-\d{1,2}_[A-Za-z0-9_-]{0,6}$/),
+    );
+
+    // Act
+    const disagreement = (id: string): boolean => pattern.test(id) !== USER_POOL_ID.test(id);
+
+    // Assess
+    expect(tricky.filter(disagreement)).toEqual([]);
+    fc.assert(fc.property(candidate, (id) => !disagreement(id)), { numRuns: 2000 });
   });
 
   it('gives events/env.json exactly the authorizer’s variables, for sam local invoke', () => {
