@@ -98,7 +98,7 @@ function withGlobals(template: Dict, section: 'Api' | 'HttpApi', properties: Dic
 function protectionFor(name: unknown, api: ApiDraft, template: Dict, where: string): Protection {
   const value = resolved(name, template);
   if (value === undefined) return { kind: 'none', why: 'no authorizer (no Auth.Authorizer and no DefaultAuthorizer)' };
-  if (value === 'NONE') return { kind: 'none', why: `Auth: { Authorizer: NONE } (${where})` };
+  if (value === 'NONE') return { kind: 'none', why: 'Auth: { Authorizer: NONE }' };
   if (value === 'AWS_IAM') return { kind: 'other', authorizer: 'AWS_IAM', type: 'IAM (SigV4)' };
   const label = typeof value === 'string' ? value : JSON.stringify(value);
   const authorizers = isRecord(api.auth['Authorizers']) ? api.auth['Authorizers'] : {};
