@@ -88,7 +88,9 @@ function rulesWithoutRoutes(rules: CompiledRules, model: RoutingModel, api: read
   const notes: Finding[] = [];
   for (const rule of rules.routes) {
     if (hasApiRoute(rule, model, api, guarded)) continue;
-    const unguarded = api.some((r) => r.template.shape === rule.template.shape && !guarded.includes(r));
+    const takes = (r: ParsedRoute): boolean =>
+      rule.template.method === 'ANY' || r.template.method === rule.template.method || (r.template.method === 'ANY' && anyMethods(api, r.template.shape).includes(rule.template.method));
+    const unguarded = api.some((r) => r.template.shape === rule.template.shape && !guarded.includes(r) && takes(r));
     const anyThere = model === 'http' && guarded.some((r) => r.template.shape === rule.template.shape && r.template.method === 'ANY');
     const where = `routes[${rule.index}]`;
     if (viaDefault && !anyThere) {

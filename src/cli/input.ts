@@ -81,18 +81,113 @@ function lineAndColumn(text: string, offset: number): string {
   return `line ${before.length}, column ${(before[before.length - 1] ?? '').length + 1}`;
 }
 
+/** A scanner that throws the offset where the text stops being JSON. */
+function jsonScanner(text: string) {
+  let i = 0;
+  const fail = (): never => {
+    throw new JsonSyntaxAt(i);
+  };
+  const skipSpace = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
+  };
+  const expect = (c: string): void => {
+    if (text[i] !== c) fail();
+    i++;
+  };
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const scalar = (): void => {
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return;
+      }
+    }
+    NUMBER.lastIndex = i;
+    if (NUMBER.exec(text) === null) fail();
+    i = NUMBER.lastIndex;
+  };
+  const string = (): void => {
+    expect('"');
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      i += text[i] === '\\' ? 2 : 1;
+    }
+    expect('"');
+  };
+  const items = (close: string, item: () => void): void => {
+    i++;
+    skipSpace();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      item();
+      skipSpace();
+      if (text[i] === ',') i++;
+      else return expect(close);
+    }
+  };
+  const value = (): void => {
+    skipSpace();
+    const c = text[i];
+    if (c === '{') {
+      items('}', () => {
+        skipSpace();
+        string();
+        skipSpace();
+        expect(':');
+        value();
+      });
+    } else if (c === '[') items(']', value);
+    else if (c === '"') string();
+    else scalar();
+  };
+  return {
+    run(): void {
+      value();
+      skipSpace();
+      if (i < text.length) fail();
+    },
+  };
+}
+
+/** Where a JSON text breaks (thrown inside the scanner only). */
+class JsonSyntaxAt extends Error {
+  readonly offset: number;
+  constructor(offset: number) {
+    super(`invalid JSON at ${offset}`);
+    this.offset = offset;
+  }
+}
+
 /**
- * Parses JSON text, or throws UsageError naming the file and where the syntax breaks (Node's
- * message, with its character position turned into a line and column).
+ * The offset of the first character that makes the text invalid JSON (the text's length when it
+ * ends too soon), or undefined when it is valid or too deeply nested to scan.
+ */
+export function jsonErrorOffset(text: string): number | undefined {
+  try {
+    jsonScanner(text).run();
+    return undefined;
+  } catch (err) {
+    if (err instanceof JsonSyntaxAt) return err.offset;
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Parses JSON text, or throws UsageError naming the file and where the syntax breaks (line and
+ * column, found by a scanner: Node's JSON.parse does not always give a position).
  */
 export function parseJsonText(text: string, label: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    const message = (err as Error).message;
-    const at = /at position (\d+)/.exec(message);
-    const where = at === null ? '' : ` (${lineAndColumn(text, Number(at[1]))})`;
-    throw new UsageError(`${label} is not valid JSON${where}: ${message.replace(/\s*\(line \d+ column \d+\)/, '')}`);
+    const offset = jsonErrorOffset(text);
+    if (offset === undefined) throw new UsageError(`${label} is not valid JSON: ${(err as Error).message}`);
+    const what = offset >= text.length ? 'the text ends too soon' : `unexpected ${JSON.stringify(text[offset])}`;
+    throw new UsageError(`${label} is not valid JSON (${lineAndColumn(text, offset)}): ${what}`);
   }
 }
 

@@ -95,7 +95,7 @@ function withGlobals(template: Dict, section: 'Api' | 'HttpApi', properties: Dic
 }
 
 /** What an authorizer name means on this API: a Lambda authorizer, another, or none. */
-function protectionFor(name: unknown, api: ApiDraft, template: Dict, where: string): Protection {
+function protectionFor(name: unknown, api: ApiDraft, template: Dict): Protection {
   const value = resolved(name, template);
   if (value === undefined) return { kind: 'none', why: 'no authorizer (no Auth.Authorizer and no DefaultAuthorizer)' };
   if (value === 'NONE') return { kind: 'none', why: 'Auth: { Authorizer: NONE }' };
@@ -139,7 +139,7 @@ function readInlineDefinition(api: ApiDraft, body: unknown, template: Dict, wher
   const fallback: DefaultSecurity | undefined =
     api.auth['DefaultAuthorizer'] === undefined
       ? undefined
-      : { protection: protectionFor(api.auth['DefaultAuthorizer'], api, template, where), onPreflight: api.auth['AddDefaultAuthorizerToCorsPreflight'] !== false };
+      : { protection: protectionFor(api.auth['DefaultAuthorizer'], api, template), onPreflight: api.auth['AddDefaultAuthorizerToCorsPreflight'] !== false };
   const definition = readOpenApi(body, where, { kind: api.kind, name: api.id, ...(fallback === undefined ? {} : { fallback }) });
   api.routes.push(...definition.routes.map((r) => ({ ...r, where: `${where}.${r.where}` })));
   api.notes.push(...definition.notes);
@@ -172,7 +172,7 @@ function addEventRoute(apis: Map<string, ApiDraft>, template: Dict, fn: string, 
   let api = apis.get(id);
   if (api === undefined) apis.set(id, (api = ref === undefined ? implicitApi(kind, template) : { id, kind, auth: {}, cors: false, routes: [], notes: [`${id}: not defined in this template; its authorizers are unknown`] }));
   const auth = isRecord(props['Auth']) ? props['Auth'] : {};
-  const protection = protectionFor(auth['Authorizer'] ?? api.auth['DefaultAuthorizer'], api, template, where);
+  const protection = protectionFor(auth['Authorizer'] ?? api.auth['DefaultAuthorizer'], api, template);
   if (kind === 'http' && props['Method'] === undefined && props['Path'] === undefined) {
     api.routes.push({ method: 'ANY', path: '$default', protection, where, isDefault: true });
     return;
@@ -195,7 +195,7 @@ function addPreflights(api: ApiDraft, template: Dict): void {
   const where = `Resources.${api.id}.Properties.Cors`;
   for (const path of paths) {
     const protection: Protection = guarded
-      ? protectionFor(api.auth['DefaultAuthorizer'], api, template, where)
+      ? protectionFor(api.auth['DefaultAuthorizer'], api, template)
       : { kind: 'none', why: 'CORS preflight that SAM adds for Cors (AddDefaultAuthorizerToCorsPreflight: false)' };
     api.routes.push({ method: 'OPTIONS', path, protection, where: `${where} (preflight)` });
   }
