@@ -5,7 +5,7 @@ import { API_OPTION, COMMON_OPTIONS, RULES_OPTION, type Command } from './args';
 import { UsageError } from './errors';
 import { callerFor, distinguishedCallers, type CallerInput, type DistinguishedCaller, type TokenUse } from './callers';
 import { loadRules, readRulesSource, requireRules } from './input';
-import { printJson, stylesFor, table, truncate, visibleWidth, type Io } from './output';
+import { printJson, stylesFor, table, truncate, visibleWidth, wrap, type Io } from './output';
 import { governedRequest } from './samples';
 
 /** One cell: allowed, denied, allowed for the caller's own bound value only, or a route no request reaches. */
@@ -115,7 +115,8 @@ function printMatrix(m: Matrix, io: Io, width: number): void {
     return cell === 'allow' || cell === 'own' ? s.green(text) : s.dim(text);
   };
   const routeWidth = Math.min(MAX_ROUTE, Math.max(...m.routes.map((r) => r.route.length)));
-  io.out(`Who may use which route (${m.api === 'rest' ? 'REST' : 'HTTP'} routing, ${m.tokenUse} tokens, rules: ${m.rules})`);
+  const say = (text: string, hang = ''): void => io.out(wrap(text, width, hang).join('\n'));
+  say(`Who may use which route (${m.api === 'rest' ? 'REST' : 'HTTP'} routing, ${m.tokenUse} tokens, rules: ${m.rules})`);
   for (const group of columnGroups(m.callers.map((c) => c.label), routeWidth, width)) {
     io.out('');
     const header = ['ROUTE', ...group.map((label) => truncate(label, MAX_LABEL))];
@@ -124,11 +125,12 @@ function printMatrix(m: Matrix, io: Io, width: number): void {
   }
   io.out('');
   io.out('Callers:');
-  io.out(table(m.callers.map((c) => [c.label, c.description])).join('\n'));
+  const labelWidth = Math.max(...m.callers.map((c) => c.label.length));
+  for (const c of m.callers) say(`  ${c.label.padEnd(labelWidth)}  ${c.description}`, ' '.repeat(labelWidth + 4));
   io.out('');
-  io.out('yes allowed   - denied   own allowed for the caller\'s own bound value only   n/a no request reaches the route');
+  say("yes allowed; - denied; own allowed for the caller's own bound value only; n/a no request reaches the route.");
   if (m.routes.some((r) => Object.values(r.cells).includes('own'))) {
-    io.out('Bound routes assume the caller has the bound claim; custom:* claims are in ID tokens (access tokens only via a pre token generation trigger).');
+    say('Bound routes assume the caller has the bound claim; custom:* claims are in ID tokens (in access tokens only when a pre token generation trigger adds them).');
   }
 }
 

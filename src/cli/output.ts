@@ -86,3 +86,21 @@ export function indentLines(text: string, indent: string): string {
     .map((line) => indent + line)
     .join('\n');
 }
+
+/** Text wrapped at spaces to lines of at most `width` characters; lines after the first start with `hang`. */
+export function wrap(text: string, width: number, hang = ''): string[] {
+  const lines: string[] = [];
+  const lead = /^ */.exec(text)?.[0] ?? '';
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    const candidate = line.trim() === '' ? line + word : `${line} ${word}`;
+    if (visibleWidth(candidate) > width && line.trim() !== '') {
+      lines.push(line);
+      line = hang + word;
+    } else {
+      line = candidate;
+    }
+  }
+  if (line.trim() !== '') lines.push(line);
+  return lines;
+}
