@@ -1,6 +1,9 @@
 // `check`: schema problems by JSON path, coverage both ways, unreachable rules, policy and inline sizes, exit codes.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { exportFixture, jsonOf, runBuiltTool, runTool, tempFile } from '../helpers/cli';
+import { ROOT } from '../helpers/template';
 
 interface Finding {
   kind: string;
@@ -16,7 +19,7 @@ interface Report {
   models: string[];
 }
 
-const SAMPLE_RULES = JSON.parse(readFileSync(exportFixture('../../../config/rules.json'), 'utf8')) as { routes: { route: string; allow: string[] }[]; deny: string[] };
+const SAMPLE_RULES = JSON.parse(readFileSync(path.join(ROOT, 'config', 'rules.json'), 'utf8')) as { routes: { route: string; allow: string[] }[]; deny: string[] };
 const kinds = (report: Report): string[] => report.problems.map((p) => p.kind);
 const check = (...argv: string[]): Report => jsonOf<Report>(runTool(['check', '--json', ...argv]));
 
@@ -49,6 +52,20 @@ describe('check: the sample', () => {
     expect(report.problems).toEqual([]);
     expect(report.rules).toBe('config/rules.json');
     expect(report.unprotected.map((u) => u.route)).toContain('OPTIONS /pets');
+  });
+
+  it('runs through scripts/rules.mjs (npm run rules) with only the tool\'s JSON on stdout', () => {
+    // Prepare
+    const launcher = path.join(ROOT, 'scripts', 'rules.mjs');
+    const env = { ...process.env };
+    delete env['ROUTE_RULES'];
+
+    // Act
+    const run = spawnSync(process.execPath, [launcher, 'check', '--template', 'template.yaml', '--json'], { cwd: ROOT, env, encoding: 'utf8' });
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as Report).ok).toBe(true);
   });
 
   it('reads ROUTE_RULES when it is set, as the authorizer does', () => {
