@@ -1,6 +1,5 @@
 // Bundles the command-line tools of scripts/build-options.mjs (`tools`), and tells whether a bundle
 // is older than its inputs, so `npm run rules` rebuilds only when something changed.
-import { build } from 'esbuild';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sharedOptions, tools } from '../build-options.mjs';
@@ -12,6 +11,8 @@ const inputsFile = (root, tool) => path.join(root, tool.outfile.replace(/\.js$/,
 export async function buildTool(root, name) {
   const tool = tools[name];
   const outfile = path.join(root, tool.outfile);
+  // Imported here, not at the top: `npm run rules` with a fresh bundle never pays for loading esbuild.
+  const { build } = await import('esbuild');
   const result = await build({
     ...sharedOptions,
     ...tool.options,
