@@ -35,10 +35,11 @@ const OPTIONS = {
   ...COMMON_OPTIONS,
 } as const;
 
-const DESCRIPTION = `Decides METHOD PATH for one caller with the authorizer's own code and shows why: the governing
-route, the grant or deny that decided, the policy exactly as the authorizer answers it (under the
-made-up API ${FAKE_ARN_BASE}), and what API Gateway answers when it reuses that
-cached policy for the same caller on every other route.
+const DESCRIPTION = `Decides METHOD PATH for one caller with the authorizer's own code and shows why: the
+governing route, the grant or deny that decided, the policy exactly as the authorizer answers it,
+and what API Gateway answers when it reuses that cached policy for the same caller on a sample
+request of every other route. The ARNs name a made-up API:
+${FAKE_ARN_BASE}/<stage>/…
 
 PATH is the path on the API, without the stage and without a query string. --api rest (default)
 or http picks the routing model; for http the API is assumed to have the rules' routes.
@@ -80,6 +81,8 @@ export interface Explanation {
   readonly reason: string;
   readonly policy: PolicyDocument;
   readonly reuse: readonly ReuseRow[];
+  /** Where the governing route is in the rules file, e.g. `routes[2]`. */
+  readonly routeIndex: string | null;
   readonly request: { readonly method: HttpMethod; readonly path: string; readonly arn: string };
   readonly api: RoutingModel;
   readonly stage: string;
@@ -330,6 +333,7 @@ export function explain(args: ParsedArgs, io: Io): Explanation {
     reason: rendered.unrepresentable ?? decision.reason,
     policy: body.policyDocument,
     reuse: rows,
+    routeIndex: decision.route === undefined ? null : `routes[${decision.route.index}]`,
     request: { method: request.method, path: request.path, arn: `${arn.prefix}${arn.method}${arn.path}` },
     api: model,
     stage,
@@ -368,9 +372,10 @@ function printExplanation(e: Explanation, io: Io): void {
     table([
       ['caller', callerLine(e)],
       ['decision', `${verdict} (${e.reason})${e.rulesDecision !== e.decision ? ` — the rules allow, but ${e.reason}` : ''}`],
-      ['route', route],
+      ['route', e.route === null ? route : `${route}  (${e.routeIndex})`],
       ['because', e.because.message],
-      ['policy', `${modeText(e.policyMode)}; about ${e.policyBytes} bytes of ${e.budgetBytes}`],
+      ['policy', modeText(e.policyMode)],
+      ['size', `about ${e.policyBytes} bytes of the ${e.budgetBytes}-byte budget`],
     ]).join('\n'),
   );
   for (const note of e.notes) io.out(s.yellow(`  note: ${note}`));
