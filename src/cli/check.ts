@@ -173,6 +173,24 @@ function inlineSize(source: RulesSource, doc: unknown): { problems: Finding[]; n
   return source.origin === 'env' ? { problems: [{ kind: 'inline-size', message }], notes: [] } : { problems: [], notes: [{ kind: 'inline-size', message }] };
 }
 
+/** Where the rules read claims that access tokens lack: custom attributes, in bindings and claim grants. */
+function tokenUseNotes(rules: CompiledRules): Finding[] {
+  const places = new Map<string, string[]>();
+  const add = (claim: string, where: string): void => {
+    if (claim.startsWith('custom:')) places.set(claim, [...(places.get(claim) ?? []), where]);
+  };
+  for (const rule of rules.routes) {
+    for (const b of rule.bind) add(b.claim, `routes[${rule.index}].bind.${b.param}`);
+    for (const g of [...rule.allow, ...rule.deny]) if (g.kind === 'claim') add(g.name, `routes[${rule.index}]`);
+  }
+  return [...places].map(([claim, where]) => ({
+    kind: 'token-use',
+    message:
+      `${claim} (${[...new Set(where)].join(', ')}): Cognito puts custom attributes in ID tokens; with TOKEN_USE=access ` +
+      '(the default) these grant nothing unless a pre token generation trigger (V2) adds the claim to access tokens',
+  }));
+}
+
 /** Reads the API the options name, if any. */
 function readApis(args: ParsedArgs, io: Io): { apis: ApiDefinition[]; source: string } | undefined {
   const template = args.value('template');
@@ -237,6 +255,7 @@ export function runChecks(args: ParsedArgs, io: Io): CheckReport {
     problems.push(...sizes.problems);
     notes.push(...sizes.notes);
   }
+  notes.push(...tokenUseNotes(loaded.rules));
   const inline = inlineSize(loaded.source, loaded.doc);
   problems.push(...inline.problems);
   notes.push(...inline.notes);

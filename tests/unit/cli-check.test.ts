@@ -81,6 +81,29 @@ describe('check: the sample', () => {
   });
 });
 
+describe('check: token use', () => {
+  it('notes that custom claims the rules bind or grant on are in ID tokens, not access tokens', () => {
+    // Prepare
+    const rules = tempFile('rules.json', {
+      routes: [
+        { route: 'GET /tenants/{tenantId}/pets', allow: ['authenticated'], bind: { tenantId: 'custom:tenant_id' } },
+        { route: 'GET /reports', allow: ['claim:custom:plan=pro'] },
+        { route: 'GET /users/{userId}/pets', allow: ['authenticated'], bind: { userId: 'sub' } },
+      ],
+    });
+
+    // Act
+    const report = check('--rules', rules, '--api', 'rest');
+
+    // Assess
+    expect(report.ok).toBe(true);
+    expect(report.notes.filter((n) => n.kind === 'token-use').map((n) => n.message.split(':').slice(0, 2).join(':'))).toEqual([
+      'custom:tenant_id (routes[0].bind.tenantId)',
+      'custom:plan (routes[1])',
+    ]);
+  });
+});
+
 describe('check: schema', () => {
   it('reports every schema problem with its JSON path and exits 1', () => {
     // Prepare
