@@ -10,7 +10,7 @@ import { createDecider, type Decision } from './decide';
 import { createDecisionLog, type DecisionLog } from './decision-log';
 import { ConfigurationError, CredentialError, DeploymentError, EventError, JwksFault } from './errors';
 import { openDoor, type AuthorizerRequest } from './front-doors';
-import { createPolicyBuilder, type PolicyBuilder } from './policy';
+import { createPolicyBuilder, TYPICAL_PREFIX_LENGTH, type PolicyBuilder } from './policy';
 import { compileRules, type CompiledRules } from './rules';
 import { canonicalPath } from './rules/routing';
 import { fault, respond, unauthorized, type AuthorizerResponse, type Rendered } from './response';
@@ -19,8 +19,6 @@ import { createVerifier, type TokenVerifier, type VerifierOptions } from './veri
 
 export const SERVICE_NAME = 'cognito-route-authorizer';
 const MAX_LOGGED_PATH = 256;
-/** ARN prefix length assumed for the cold-start size warning (`arn:aws:execute-api:<region>:<account>:<api>/<stage>/`). */
-const TYPICAL_PREFIX_LENGTH = 64;
 
 export type AuthorizerHandler = (event: unknown, context?: Partial<Context>) => Promise<AuthorizerResponse>;
 

@@ -2,7 +2,7 @@
 // callers whose policy would exceed the size budget, and whether the rules fit inline settings.
 import { RulesError } from '../errors';
 import { createPolicyBuilder } from '../policy';
-import { estimatePolicyBytes } from '../policy/render';
+import { estimatePolicyBytes, TYPICAL_PREFIX_LENGTH } from '../policy/render';
 import type { CompiledRules, RoutingModel, RuleSet } from '../rules';
 import { HTTP_METHODS } from '../rules/route';
 import { parseRuleSet } from '../rules/schema';
@@ -30,8 +30,6 @@ export const OTHER_VARIABLES_ALLOWANCE = 512;
 export const ROUTE_RULES_LIMIT = LAMBDA_ENVIRONMENT_BYTES - OTHER_VARIABLES_ALLOWANCE - 'ROUTE_RULES'.length;
 /** CloudFormation's limit on one parameter value (the template's RouteRules). */
 export const PARAMETER_LIMIT = 4096;
-/** The ARN prefix length the size check assumes (`arn:aws:execute-api:<region>:<account>:<api>/<stage>/`), as the authorizer's cold-start warning does. */
-export const PREFIX_LENGTH = 64;
 
 const OPTIONS = {
   ...RULES_OPTION,
@@ -135,7 +133,7 @@ function policySizes(rules: CompiledRules, ruleSet: RuleSet, model: RoutingModel
   const policies = createPolicyBuilder(rules);
   const sized = sizeCallers(rules, ruleSet).map((c) => {
     const plan = policies.plan(model, rules.entitlements(rules.signature(callerFor(c.input))));
-    return { ...c, bytes: estimatePolicyBytes(PREFIX_LENGTH, plan.allow.length + plan.deny.length, plan.patternChars) };
+    return { ...c, bytes: estimatePolicyBytes(TYPICAL_PREFIX_LENGTH, plan.allow.length + plan.deny.length, plan.patternChars) };
   });
   const suffix = both ? ` (${model === 'rest' ? 'REST' : 'HTTP'} routing)` : '';
   const budget = policies.budgetBytes;
@@ -152,7 +150,7 @@ function policySizes(rules: CompiledRules, ruleSet: RuleSet, model: RoutingModel
   const notes = [
     {
       kind: 'policy-size',
-      message: `largest policy${suffix}: caller "${largest.label}", about ${largest.bytes} of ${budget} bytes (${sized.length} callers, ARN prefix of ${PREFIX_LENGTH} characters)`,
+      message: `largest policy${suffix}: caller "${largest.label}", about ${largest.bytes} of ${budget} bytes (${sized.length} callers, ARN prefix of ${TYPICAL_PREFIX_LENGTH} characters)`,
     },
   ];
   return { problems, notes };
