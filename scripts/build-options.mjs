@@ -20,3 +20,16 @@ export const functions = Object.freeze({
   authorizer: { entry: 'src/handler.ts', outfile: 'dist/authorizer.js' },
   backend: { entry: 'src/backend/handler.ts', outfile: 'dist/backend.js' },
 });
+
+// --- Tools (not deployed, so not in `functions`, which tests hold against template.yaml) ---------
+
+/** Command-line tools `npm run build` also bundles: the rules tool (package.json `bin`). */
+export const tools = Object.freeze({
+  cli: {
+    entry: 'src/cli/bin.ts',
+    outfile: 'dist/cli.js',
+    // A tool run from a terminal: no source map (it would slow every start for stack traces
+    // it never prints), and a shebang so `bin` can run it directly.
+    options: { sourcemap: false, banner: { js: '#!/usr/bin/env node' } },
+  },
+});

@@ -3,7 +3,8 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { functions, sharedOptions } from './build-options.mjs';
+import { functions, sharedOptions, tools } from './build-options.mjs';
+import { buildTool } from './lib/build-tools.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -16,7 +17,9 @@ for (const [name, fn] of Object.entries(functions)) {
   }
   await build({ ...sharedOptions, entryPoints: [entry], outfile: path.join(root, fn.outfile), metafile: false });
 }
+// The command-line tools (the rules tool): bundled too, so `npm run build` leaves dist/ complete.
+for (const name of Object.keys(tools)) await buildTool(root, name);
 if (!process.argv.includes('--quiet')) {
-  const names = Object.values(functions).map((fn) => fn.outfile).join(', ');
+  const names = [...Object.values(functions), ...Object.values(tools)].map((fn) => fn.outfile).join(', ');
   console.log(`build: wrote ${names} in ${Math.round(performance.now() - started)} ms`);
 }

@@ -7,20 +7,18 @@ import { toCaller } from './caller';
 import { loadConfig, type Config } from './config';
 import { parseCredential } from './credentials';
 import { createDecider, type Decision } from './decide';
-import { createDecisionLog } from './decision-log';
+import { createDecisionLog, type DecisionLog } from './decision-log';
 import { ConfigurationError, CredentialError, DeploymentError, EventError, JwksFault } from './errors';
 import { openDoor, type AuthorizerRequest } from './front-doors';
-import { createPolicyBuilder } from './policy';
+import { createPolicyBuilder, TYPICAL_PREFIX_LENGTH, type PolicyBuilder } from './policy';
 import { compileRules, type CompiledRules } from './rules';
 import { canonicalPath } from './rules/routing';
 import { fault, respond, unauthorized, type AuthorizerResponse, type Rendered } from './response';
-import { createTracing } from './tracing';
+import { createTracing, type Tracing } from './tracing';
 import { createVerifier, type TokenVerifier, type VerifierOptions } from './verifier';
 
 export const SERVICE_NAME = 'cognito-route-authorizer';
 const MAX_LOGGED_PATH = 256;
-/** ARN prefix length assumed for the cold-start size warning (`arn:aws:execute-api:<region>:<account>:<api>/<stage>/`). */
-const TYPICAL_PREFIX_LENGTH = 64;
 
 export type AuthorizerHandler = (event: unknown, context?: Partial<Context>) => Promise<AuthorizerResponse>;
 
@@ -73,22 +71,29 @@ function describeFailure(err: unknown): { reason: string; error: string; errorMe
   return { reason: 'internal', error: e.name, errorMessage: e.message };
 }
 
-/**
- * Builds the authorizer from the environment. Throws ConfigurationError (naming the variable
- * or rules path) when the configuration is invalid, after logging it.
- */
-export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
-  const env = options.env ?? process.env;
-  const serviceName = env['POWERTOOLS_SERVICE_NAME'] ?? SERVICE_NAME;
-  const logger = options.logger ?? new Logger({ serviceName });
-  const { config, rules } = configure(env, logger);
-  const decisionLog = createDecisionLog(logger, { ownLogger: options.logger === undefined, serviceName });
-  const policies = createPolicyBuilder(rules);
-  const decide = createDecider(rules, policies);
-  const verifier = createVerifier(config, options.verifier);
-  const tracing = createTracing(env, serviceName);
-  const doors = { simpleResponses: config.simpleResponses };
-  const onDemand = env['AWS_LAMBDA_INITIALIZATION_TYPE']?.trim() === 'on-demand';
+/** Everything the handler needs, built once at cold start. */
+interface Parts {
+  readonly logger: Logger;
+  readonly decisionLog: DecisionLog;
+  readonly tracing: Tracing;
+  readonly rules: CompiledRules;
+  /** The pipeline for one event: front door to response. */
+  readonly run: (event: unknown, seen: { request?: AuthorizerRequest }) => Promise<Outcome>;
+  /** AWS_LAMBDA_INITIALIZATION_TYPE is on-demand (what Powertools' cold_start needs). */
+  readonly onDemand: boolean;
+}
+
+/** A request that got an answer. */
+interface Outcome {
+  readonly request: AuthorizerRequest;
+  readonly decision: Decision;
+  readonly rendered: Rendered;
+  readonly principalId: string;
+  readonly clientId: string;
+}
+
+/** The cold-start lines: what was configured, and a warning when policies may outgrow the budget. */
+function announce(logger: Logger, config: Config, rules: CompiledRules, policies: PolicyBuilder, tracing: Tracing): void {
   logger.info('authorizer ready', {
     pools: config.userPoolIds,
     clients: config.clientIds.length,
@@ -108,6 +113,87 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
         '$context.routeKey) or set the TTL to 0; `cognito-route-authorizer check` lists the callers concerned',
     });
   }
+}
+
+/** The governing route for a failure line, when the request got that far. */
+function routeOf(rules: CompiledRules, request: AuthorizerRequest | undefined): string | null {
+  if (request === undefined) return null;
+  const canonical = canonicalPath(request.api, request.arn.path);
+  return 'problem' in canonical ? null : (rules.route(request.api, request.arn.method, canonical.path)?.route ?? null);
+}
+
+/** Logs a failure and returns the error API Gateway maps: Unauthorized (401) or a fault (500). */
+function fail(parts: Parts, err: unknown, request: AuthorizerRequest | undefined, latencyMs: number, coldStart: boolean): Error {
+  const who = { route: routeOf(parts.rules, request), resource: request === undefined ? null : loggedResource(request) };
+  if (err instanceof CredentialError) {
+    parts.tracing.annotate('decision', 'unauthorized');
+    parts.logger.warn('decision', { decision: 'unauthorized', reason: err.problem, ...who, latencyMs, coldStart });
+    return unauthorized();
+  }
+  parts.tracing.annotate('decision', 'error');
+  parts.tracing.error(err instanceof Error ? err : new Error(String(err)));
+  // Not `message`: Powertools reserves it, drops the value and logs a warning instead.
+  parts.logger.error('fault', { decision: 'error', ...describeFailure(err), ...who, latencyMs, coldStart });
+  return fault();
+}
+
+/** The Lambda handler: runs the pipeline, logs one line per outcome, maps failures to 401 and 500. */
+function createHandler(parts: Parts): AuthorizerHandler {
+  const { logger, decisionLog, tracing, run, onDemand } = parts;
+  let first = true;
+  return async (event, context) => {
+    const started = performance.now();
+    const endTrace = tracing.begin();
+    if (context !== undefined) logger.addContext(context as Context);
+    // As Powertools' cold_start: the first invocation, and (in Lambda) an on-demand one.
+    const coldStart = first && (context === undefined || onDemand);
+    const seen: { request?: AuthorizerRequest } = {};
+    try {
+      const { request, decision, rendered, principalId, clientId } = await run(event, seen);
+      const outcome = rendered.allowed ? 'allow' : 'deny';
+      tracing.annotate('decision', outcome);
+      tracing.annotate('route', decision.route?.route ?? 'none');
+      const fields = {
+        decision: outcome,
+        reason: rendered.unrepresentable ?? decision.reason,
+        route: decision.route?.route ?? null,
+        resource: loggedResource(request),
+        door: request.door,
+        principalId,
+        clientId,
+        policyMode: rendered.mode,
+        latencyMs: elapsedMs(started),
+        coldStart,
+      };
+      decisionLog(fields, context, first);
+      return rendered.body;
+    } catch (err) {
+      // No `cause`: what API Gateway and the Lambda runtime see must carry nothing of the request.
+      throw fail(parts, err, seen.request, elapsedMs(started), coldStart);
+    } finally {
+      first = false;
+      endTrace();
+    }
+  };
+}
+
+/**
+ * Builds the authorizer from the environment. Throws ConfigurationError (naming the variable
+ * or rules path) when the configuration is invalid, after logging it.
+ */
+export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
+  const env = options.env ?? process.env;
+  const serviceName = env['POWERTOOLS_SERVICE_NAME'] ?? SERVICE_NAME;
+  const logger = options.logger ?? new Logger({ serviceName });
+  const { config, rules } = configure(env, logger);
+  const policies = createPolicyBuilder(rules);
+  const decide = createDecider(rules, policies);
+  const verifier = createVerifier(config, options.verifier);
+  const tracing = createTracing(env, serviceName);
+  const doors = { simpleResponses: config.simpleResponses };
+  announce(logger, config, rules, policies, tracing);
+  // Not awaited by requests: one arriving during hydration joins the same in-flight fetch inside
+  // the JWKS cache, so a hanging JWKS costs one bounded fetch, not the hydration's and then its own.
   const ready = verifier.hydrate().then(
     (failures) => {
       for (const f of failures) logger.warn('JWKS hydration failed; will retry on demand', { ...f });
@@ -115,14 +201,10 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     () => undefined,
   );
 
-  let first = true;
-
-  /** The whole pipeline for one event; throws what the failure path maps. */
-  async function run(event: unknown, seen: { request?: AuthorizerRequest }): Promise<{ request: AuthorizerRequest; decision: Decision; rendered: Rendered; principalId: string; clientId: string }> {
+  const run: Parts['run'] = async (event, seen) => {
     const request = openDoor(event, doors);
     seen.request = request;
-    const token = parseCredential(request.credential);
-    const claims = await tracing.span('verify', () => verifier.verify(token));
+    const claims = await tracing.span('verify', () => verifier.verify(parseCredential(request.credential)));
     const caller = toCaller(claims);
     return tracing.span('decide', () => {
       const { method, path } = request.arn;
@@ -130,67 +212,15 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
       const rendered = respond(request, caller, decision, policies);
       return { request, decision, rendered, principalId: caller.sub, clientId: caller.clientId };
     });
-  }
-
-  /** The governing route for a failure line, when the request got that far. */
-  function routeOf(request: AuthorizerRequest | undefined): string | null {
-    if (request === undefined) return null;
-    const canonical = canonicalPath(request.api, request.arn.path);
-    return 'problem' in canonical ? null : (rules.route(request.api, request.arn.method, canonical.path)?.route ?? null);
-  }
-
-  const handler: AuthorizerHandler = async (event, context) => {
-    const started = performance.now();
-    const endTrace = tracing.begin();
-    if (context !== undefined) logger.addContext(context as Context);
-    // As Powertools' cold_start: the first invocation, and (in Lambda) an on-demand one.
-    const coldStart = first && (context === undefined || onDemand);
-    // Not `await ready`: a request during hydration joins the same in-flight fetch inside the JWKS
-    // cache, so a hanging JWKS costs one bounded fetch, not the hydration's and then its own.
-    const seen: { request?: AuthorizerRequest } = {};
-    try {
-      const { request, decision, rendered, principalId, clientId } = await run(event, seen);
-      const outcome = rendered.allowed ? 'allow' : 'deny';
-      tracing.annotate('decision', outcome);
-      tracing.annotate('route', decision.route?.route ?? 'none');
-      decisionLog(
-        {
-          decision: outcome,
-          reason: rendered.unrepresentable ?? decision.reason,
-          route: decision.route?.route ?? null,
-          resource: loggedResource(request),
-          door: request.door,
-          principalId,
-          clientId,
-          policyMode: rendered.mode,
-          latencyMs: elapsedMs(started),
-          coldStart,
-        },
-        context,
-        first,
-      );
-      return rendered.body;
-    } catch (err) {
-      const who = { route: routeOf(seen.request), resource: seen.request === undefined ? null : loggedResource(seen.request) };
-      const latencyMs = elapsedMs(started);
-      if (err instanceof CredentialError) {
-        tracing.annotate('decision', 'unauthorized');
-        logger.warn('decision', { decision: 'unauthorized', reason: err.problem, ...who, latencyMs, coldStart });
-        // No `cause`: what API Gateway and the Lambda runtime see must carry nothing of the request.
-         
-        throw unauthorized();
-      }
-      tracing.annotate('decision', 'error');
-      tracing.error(err instanceof Error ? err : new Error(String(err)));
-      // Not `message`: Powertools reserves it, drops the value and logs a warning instead.
-      logger.error('fault', { decision: 'error', ...describeFailure(err), ...who, latencyMs, coldStart });
-       
-      throw fault();
-    } finally {
-      first = false;
-      endTrace();
-    }
   };
 
+  const handler = createHandler({
+    logger,
+    decisionLog: createDecisionLog(logger, { ownLogger: options.logger === undefined, serviceName }),
+    tracing,
+    rules,
+    run,
+    onDemand: env['AWS_LAMBDA_INITIALIZATION_TYPE']?.trim() === 'on-demand',
+  });
   return { handler, config, rules, verifier, ready };
 }

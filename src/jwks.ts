@@ -96,8 +96,8 @@ function kidOf(jwt: DecomposedJwt): string {
 
 /**
  * A JwksCache for aws-jwt-verify. Per JWKS URI it keeps the last good key set. A fetched set is
- * used only when it has a usable key (and, when a good set is cached, the kid that was asked
- * for), so a glitch never replaces a good set. While a URI cannot answer a token — no set, the
+ * used only when it has a usable key (and, when the cached set has verified tokens, the kid that
+ * was asked for), so a glitch never replaces a set that works. While a URI cannot answer a token — no set, the
  * token's key unusable, or a set that lacks the kid and has verified nothing yet — that is a
  * JwksFault (500, never 401 for everyone), and the next request after `retryMs` fetches again.
  */
@@ -169,6 +169,29 @@ export class JwksStore implements JwksCache {
     if (set !== undefined) set.proven = true;
   }
 
+  /** Whether the URI's current set has verified a token (a set that has not may simply be wrong). */
+  isProven(jwksUri: string): boolean {
+    return this.sets.get(jwksUri)?.proven === true;
+  }
+
+  /**
+   * Fetches the URI's set again when allowed (a signature failed against a set that has verified
+   * nothing yet: the set may be the glitch, not the token). Resolves true when the cached set changed.
+   */
+  async refresh(jwksUri: string): Promise<boolean> {
+    const before = this.sets.get(jwksUri);
+    if (!this.inflight.has(jwksUri) && !this.mayFetch(jwksUri)) return false;
+    try {
+      await this.fetch(jwksUri, undefined);
+    } catch {
+      return false;
+    }
+    const after = this.sets.get(jwksUri);
+    const changed = after !== before && JSON.stringify(after?.jwks) !== JSON.stringify(before?.jwks);
+    if (!changed) this.lastMiss.set(jwksUri, this.now());
+    return changed;
+  }
+
   /** A fetch that did not help (failed, or lacked the kid) holds the next one back for a while. */
   private mayFetch(jwksUri: string): boolean {
     const last = this.lastMiss.get(jwksUri);
@@ -200,8 +223,9 @@ export class JwksStore implements JwksCache {
       throw problem;
     }
     const current = this.sets.get(jwksUri);
-    // A good set is replaced only by one that can verify the token that asked for the fetch.
-    if (current === undefined || (kid !== undefined && set.keys.has(kid))) {
+    // A set that has verified tokens is replaced only by one that can verify the token that asked
+    // for the fetch; one that has verified nothing yet, by any usable set.
+    if (current === undefined || !current.proven || (kid !== undefined && set.keys.has(kid))) {
       this.sets.set(jwksUri, set);
       this.lastProblem.delete(jwksUri);
       if (current !== undefined) this.options.onReplace?.(jwksUri, set.jwks);

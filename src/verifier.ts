@@ -29,6 +29,7 @@ import {
   ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { Config } from './config';
 import { USER_POOL_ID } from './config';
 import { CredentialError, CredentialProblem, JwksFault } from './errors';
@@ -190,6 +191,29 @@ export function createVerifier(
     { jwksCache: store },
   );
   const cache = claimsCache(options.claimsCacheSize ?? DEFAULT_CLAIMS_CACHE_SIZE);
+  /** The JWKS URI of the issuer a token claims (unverified: only to pick the key set to doubt). */
+  const claimedUri = (token: string): string | undefined => {
+    try {
+      return uriOf.get(decomposeUnverifiedJwt(token).payload.iss as string);
+    } catch {
+      return undefined;
+    }
+  };
+  /**
+   * A signature that fails against a key set that has verified nothing yet may be the set's fault
+   * (a glitch served a wrong key under the real kid): fetch again and retry once; if the set did
+   * not change, that is a fault (500), not a 401 for every caller.
+   */
+  const verifyDoubting = async (token: string, retried = false): Promise<Claims> => {
+    try {
+      return await verifyNow(token);
+    } catch (err) {
+      const uri = err instanceof JwtInvalidSignatureError ? claimedUri(token) : undefined;
+      if (uri === undefined || store.isProven(uri)) throw err;
+      if (!retried && (await store.refresh(uri))) return verifyDoubting(token, true);
+      throw new JwksFault('JwtInvalidSignatureError', 'the signature does not verify with a key set that has verified no token yet');
+    }
+  };
   // Verifies without awaiting when the key is cached; otherwise the store fetches (bounded).
   const verifyNow = (token: string): Claims | Promise<Claims> => {
     try {
@@ -211,8 +235,10 @@ export function createVerifier(
       if (hit !== undefined) return hit;
       let claims: Claims;
       try {
-        claims = await verifyNow(token);
+        claims = await verifyDoubting(token);
       } catch (err) {
+        // Claims are checked after the signature: a token refused for its claims proves the key set.
+        if (err instanceof JwtInvalidClaimError) store.confirm(claimedUri(token) ?? '');
         throw classifyVerifyError(err);
       }
       store.confirm(uriOf.get(claims['iss'] as string) as string);

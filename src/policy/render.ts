@@ -11,6 +11,11 @@ export interface PolicyDocument {
   readonly Statement: Statement[];
 }
 
+/**
+ * The ARN prefix length size estimates assume when no request is at hand (the cold-start warning,
+ * the rules tool): `arn:aws:execute-api:<region>:<account>:<api>/<stage>/` with a short stage.
+ */
+export const TYPICAL_PREFIX_LENGTH = 64;
 /** IAM's limit on one Resource ARN in an authorizer policy. */
 export const MAX_RESOURCE_LENGTH = 512;
 /** Policy size above which only the asked request is described (API Gateway keeps answers ≤ 8 KB). */

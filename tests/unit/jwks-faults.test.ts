@@ -160,6 +160,65 @@ describe('JWKS faults', () => {
     });
   });
 
+  describe.each([
+    ['an encryption key', (k: SigningKey) => ({ ...k.jwk, use: 'enc' })],
+    ['a symmetric key', (k: SigningKey) => ({ kty: 'oct', kid: k.kid, k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ' })],
+    ['a three-byte RSA modulus', (k: SigningKey) => ({ ...k.jwk, n: 'AAAA' })],
+    ['another valid key', (k: SigningKey) => ({ ...makeKey(k.kid).jwk })],
+    ['no key', undefined],
+  ])('a cold start whose key set has %s under the real kid', (_name, glitch) => {
+    it('answers valid callers with a fault, never 401, and recovers by itself once the endpoint is fixed', async () => {
+      // Prepare
+      t.jwks.keys = glitch === undefined ? [rotated] : [{ ...t.key, jwk: glitch(t.key) }];
+      const authorizer = t.make(env, FAST);
+      await authorizer.ready;
+      const token = signJwt(t.key, cognitoClaims(ADMIN));
+
+      // Act
+      const during = await timed(authorizer, token);
+      t.jwks.keys = [t.key];
+      await sleep(AFTER_RETRY_WINDOW_MS);
+      const after = await timed(authorizer, token);
+
+      // Assess
+      expect(during.kind).toBe('fault');
+      expect(faultLine()).toMatchObject({ reason: 'jwks' });
+      expect(after.kind).toBe('allow');
+    });
+  });
+
+  it('answers a bad signature with a fault, and fetches the key set again, while the set has verified nothing', async () => {
+    // Prepare
+    const authorizer = t.make(env, FAST);
+    await authorizer.ready;
+    const good = signJwt(t.key, cognitoClaims(ADMIN));
+    const before = t.jwks.requests;
+
+    // Act
+    const tampered = await timed(authorizer, good.slice(0, -4) + 'AAAA');
+    const valid = await timed(authorizer, good);
+    const tamperedAgain = await timed(authorizer, good.slice(0, -6) + 'AAAAAA');
+
+    // Assess
+    expect([tampered.kind, valid.kind, tamperedAgain.kind]).toEqual(['fault', 'allow', 'unauthorized']);
+    expect(t.jwks.requests - before).toBe(1);
+  });
+
+  it('keeps a key set that works when a glitch coincides with an unknown-kid token', async () => {
+    // Prepare: a warm instance whose set has verified a token
+    const authorizer = t.make(env, FAST);
+    const token = signJwt(t.key, cognitoClaims(ADMIN));
+    expect((await timed(authorizer, token)).kind).toBe('allow');
+    t.jwks.keys = [rotated];
+
+    // Act
+    const forged = await timed(authorizer, signJwt({ ...rotated, kid: randomUUID() }, cognitoClaims(ADMIN)));
+    const valid = await timed(authorizer, signJwt(t.key, cognitoClaims({ ...ADMIN, sub: 'another' })));
+
+    // Assess
+    expect([forged.kind, valid.kind]).toEqual(['unauthorized', 'allow']);
+  });
+
   describe('with the shipped timeouts (1 s an attempt, one retry)', () => {
     it(`answers within ${BOUND_MS} ms when the JWKS hangs at cold start`, async () => {
       // Prepare
