@@ -76,6 +76,12 @@ export function createBackend(store: PetStore = new PetStore()): BackendHandler 
 
     'DELETE /pets/{petId}': (request) => (store.remove(petId(request)) ? noContent() : notFound(petId(request))),
 
+    // The authorizer lets a caller here only when {userId} is their own sub (rules: bind userId to sub).
+    'GET /users/{userId}/pets': ({ pathParameters }) => json(200, { pets: store.ownedBy(pathParameters['userId'] ?? '') }),
+
+    // The authorizer lets a caller here only when {tenantId} is their custom:tenant_id claim.
+    'GET /tenants/{tenantId}/pets': ({ pathParameters }) => json(200, { pets: store.ofTenant(pathParameters['tenantId'] ?? '') }),
+
     'GET /me': ({ context }) => {
       // Behind the API the authorizer always passes a sub; without one this backend was reached
       // some other way, and it says nothing about anyone.

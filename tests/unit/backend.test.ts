@@ -175,9 +175,9 @@ describe.each(VERSIONS)('$name', ({ event, location, echoedContext, requestId })
       expect(result.statusCode).toBe(200);
       expect(bodyOf(result)).toEqual({
         pets: [
-          { id: '1', name: 'Biscuit', type: 'dog' },
-          { id: '2', name: 'Mittens', type: 'cat' },
-          { id: '3', name: 'Bubbles', type: 'fish' },
+          { id: '1', name: 'Biscuit', type: 'dog', tenantId: 'acme' },
+          { id: '2', name: 'Mittens', type: 'cat', tenantId: 'acme' },
+          { id: '3', name: 'Bubbles', type: 'fish', tenantId: 'globex' },
         ],
       });
     });
@@ -196,7 +196,7 @@ describe.each(VERSIONS)('$name', ({ event, location, echoedContext, requestId })
   });
 
   describe('POST /pets', () => {
-    it('creates a pet with 201, the next id, the caller as creator, and a Location where the caller finds it', async () => {
+    it('creates a pet with 201, the next id, the caller as creator and owner, and a Location where the caller finds it', async () => {
       // Prepare
       const backend = createBackend();
 
@@ -206,7 +206,18 @@ describe.each(VERSIONS)('$name', ({ event, location, echoedContext, requestId })
       // Assess
       expect(result.statusCode).toBe(201);
       expect(result.headers?.['location']).toBe(location('4'));
-      expect(bodyOf(result)).toEqual({ id: '4', name: 'Rex', type: 'dog', createdBy: AUTHORIZER_CONTEXT.sub });
+      expect(bodyOf(result)).toEqual({ id: '4', name: 'Rex', type: 'dog', createdBy: AUTHORIZER_CONTEXT.sub, ownerId: AUTHORIZER_CONTEXT.sub });
+    });
+
+    it('records the owner and tenant the body names', async () => {
+      // Prepare
+      const body = JSON.stringify({ name: 'Rex', ownerId: 'b2c3d4e5-0000-4000-8000-000000000002', tenantId: 'globex' });
+
+      // Act
+      const result = await createBackend()(create(body));
+
+      // Assess
+      expect(bodyOf(result)).toMatchObject({ createdBy: AUTHORIZER_CONTEXT.sub, ownerId: 'b2c3d4e5-0000-4000-8000-000000000002', tenantId: 'globex' });
     });
 
     it('makes the new pet readable at its Location', async () => {
@@ -255,6 +266,11 @@ describe.each(VERSIONS)('$name', ({ event, location, echoedContext, requestId })
       ['a name only inherited through __proto__', '{"__proto__":{"name":"Rex"}}', 'name is required'],
       ['a name too long', JSON.stringify({ name: 'x'.repeat(LIMITS.maxNameLength + 1) }), `at most ${LIMITS.maxNameLength} characters`],
       ['a type that is not a string', '{"name":"Rex","type":["dog"]}', 'type, when given, must be a non-empty string'],
+      ['an owner with a slash, which no bound route could name', '{"name":"Rex","ownerId":"a/b"}', 'ownerId, when given, must be 1 to 128'],
+      ['a tenant with a wildcard', '{"name":"Rex","tenantId":"acme*"}', 'tenantId, when given, must be 1 to 128'],
+      ['an empty tenant', '{"name":"Rex","tenantId":""}', 'tenantId, when given'],
+      ['a tenant longer than a bound value may be', JSON.stringify({ name: 'Rex', tenantId: 't'.repeat(129) }), 'tenantId, when given'],
+      ['an owner that is not a string', '{"name":"Rex","ownerId":42}', 'ownerId, when given'],
     ])('answers 400 with a message saying what to fix for %s', async (_case, body, message) => {
       // Prepare
       const backend = createBackend();
@@ -300,7 +316,7 @@ describe.each(VERSIONS)('$name', ({ event, location, echoedContext, requestId })
       const result = await backend(pet('2'));
 
       // Assess
-      expect([result.statusCode, bodyOf(result)]).toEqual([200, { id: '2', name: 'Mittens', type: 'cat' }]);
+      expect([result.statusCode, bodyOf(result)]).toEqual([200, { id: '2', name: 'Mittens', type: 'cat', tenantId: 'acme' }]);
     });
 
     it('answers 404 with a message naming the id for a pet that does not exist', async () => {
@@ -348,6 +364,64 @@ describe.each(VERSIONS)('$name', ({ event, location, echoedContext, requestId })
 
       // Assess
       expect([result.statusCode, bodyOf(result)]).toEqual([404, { message: 'pet "99" not found' }]);
+    });
+  });
+
+  describe('GET /users/{userId}/pets', () => {
+    const owned = (userId: string) => event('GET', '/users/{userId}/pets', `/users/${userId}/pets`, { pathParameters: { userId } });
+
+    it('lists the pets the user owns: those they created, and those created for them', async () => {
+      // Prepare
+      const backend = createBackend();
+      await backend(create('{"name":"Rex"}'));
+      await backend(create(JSON.stringify({ name: 'Tom', ownerId: 'someone-else' })));
+      await backend(create(JSON.stringify({ name: 'Fido', ownerId: AUTHORIZER_CONTEXT.sub })));
+
+      // Act
+      const result = await backend(owned(AUTHORIZER_CONTEXT.sub));
+
+      // Assess
+      expect(result.statusCode).toBe(200);
+      expect((bodyOf(result) as { pets: Pet[] }).pets.map((p) => p.name)).toEqual(['Rex', 'Fido']);
+    });
+
+    it('answers an empty list, not 404, for a user who owns no pet', async () => {
+      // Prepare
+      const backend = createBackend();
+
+      // Act
+      const result = await backend(owned('c3d4e5f6-0000-4000-8000-000000000003'));
+
+      // Assess
+      expect([result.statusCode, bodyOf(result)]).toEqual([200, { pets: [] }]);
+    });
+  });
+
+  describe('GET /tenants/{tenantId}/pets', () => {
+    const ofTenant = (tenantId: string) => event('GET', '/tenants/{tenantId}/pets', `/tenants/${tenantId}/pets`, { pathParameters: { tenantId } });
+
+    it('lists that tenant’s pets and no other tenant’s', async () => {
+      // Prepare
+      const backend = createBackend();
+      await backend(create(JSON.stringify({ name: 'Rex', tenantId: 'acme' })));
+
+      // Act
+      const [acme, globex] = await Promise.all([backend(ofTenant('acme')), backend(ofTenant('globex'))]);
+
+      // Assess
+      expect((bodyOf(acme) as { pets: Pet[] }).pets.map((p) => p.name)).toEqual(['Biscuit', 'Mittens', 'Rex']);
+      expect((bodyOf(globex) as { pets: Pet[] }).pets.map((p) => p.name)).toEqual(['Bubbles']);
+    });
+
+    it('answers an empty list for a tenant without pets', async () => {
+      // Prepare
+      const backend = createBackend();
+
+      // Act
+      const result = await backend(ofTenant('initech'));
+
+      // Assess
+      expect([result.statusCode, bodyOf(result)]).toEqual([200, { pets: [] }]);
     });
   });
 
@@ -560,7 +634,10 @@ describe('one backend for both APIs', () => {
     const result = await backend(httpEvent('GET', '/pets/{petId}', '/pets/4', { pathParameters: { petId: '4' } }));
 
     // Assess
-    expect([result.statusCode, bodyOf(result)]).toEqual([200, { id: '4', name: 'Rex', type: 'unknown', createdBy: AUTHORIZER_CONTEXT.sub }]);
+    expect([result.statusCode, bodyOf(result)]).toEqual([
+      200,
+      { id: '4', name: 'Rex', type: 'unknown', createdBy: AUTHORIZER_CONTEXT.sub, ownerId: AUTHORIZER_CONTEXT.sub },
+    ]);
   });
 
   it('reads an HTTP API caller only from requestContext.authorizer.lambda', async () => {
