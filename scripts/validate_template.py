@@ -512,6 +512,11 @@ def check_http_sample(p: Problems, resources: dict[str, Any], outputs: dict[str,
 
 
 def check_demo_cognito(p: Problems, resources: dict[str, Any], outputs: dict[str, Any]) -> None:
+    pool = resources.get("DemoUserPool", {}).get("Properties", {})
+    tenant = [a for a in pool.get("Schema", []) if a.get("Name") == "tenant_id"]
+    p.check(len(tenant) == 1 and tenant[0].get("AttributeDataType") == "String" and tenant[0].get("Mutable") is True
+            and str(tenant[0].get("StringAttributeConstraints", {}).get("MaxLength")) == "128",
+            "the demo pool lacks a mutable String custom attribute tenant_id of at most 128 characters (custom:tenant_id)")
     groups = {v["Properties"]["GroupName"] for v in of_type(resources, "AWS::Cognito::UserPoolGroup").values()}
     p.check(groups == {"admins", "readers", "suspended"}, f"demo groups are {sorted(groups)}")
     servers = list(of_type(resources, "AWS::Cognito::UserPoolResourceServer").values())
