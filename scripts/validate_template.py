@@ -100,6 +100,16 @@ SCENARIOS: list[tuple[str, dict[str, str]]] = [
         },
     ),
     ("own pool · authorizer only · no API yet", {"DeployMode": "authorizer-only", "UserPoolId": POOL, "ClientId": CLIENT}),
+    (
+        "own pools, clients and inline rules at their longest · REST + HTTP (simple)",
+        {
+            "UserPoolId": ",".join(["eusc-de-east-1_" + "A" * 40, "eusc-de-east-1_" + "B" * 48]),
+            "ClientId": ",".join(["a" * 128, "b" * 131]),
+            "RouteRules": '"' * 1700,
+            "HttpAuthorizerResponse": "simple",
+            "LogLevel": "DEBUG",
+        },
+    ),
 ]
 
 # Parameter sets CloudFormation must refuse (AllowedPattern, AllowedValues, MaxLength or the Rules section).
@@ -124,6 +134,7 @@ REFUSED: list[tuple[str, dict[str, str]]] = [
 VALID_CREDENTIALS = ["Bearer aaa.bbb.ccc", "bearer a-b.c_d.e", "BEARER  x.y.z", "aaa.bbb.ccc"]
 INVALID_CREDENTIALS = ["Basic dXNlcjpwYXNz", "Bearer aaa.bbb", "Bearer", "Bearer a.b.c d", "Bearer a.b.c.d", ""]
 
+LAMBDA_ENV_LIMIT = 4096
 AUTHORIZER_ENV = [
     "USER_POOL_IDS", "CLIENT_IDS", "TOKEN_USE", "ROUTE_RULES", "SIMPLE_RESPONSES", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL",
 ]
@@ -351,6 +362,10 @@ def check_authorizer_function(p: Problems, resources: dict[str, Any], params: di
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"):
         p.check(env.get(name, "") == "", f"{name} is set: a deployed authorizer must fetch JWKS from Cognito itself")
     p.check(env.get("ROUTE_RULES") == params["RouteRules"], "ROUTE_RULES is not the RouteRules parameter")
+    if all(isinstance(v, str) for v in env.values()):
+        # Lambda measures the JSON of all variables ("String measured: {...}" in its error).
+        size = len(json.dumps(env, separators=(",", ":")).encode("utf-8"))
+        p.check(size <= LAMBDA_ENV_LIMIT, f"the authorizer's environment is {size} bytes as JSON, above Lambda's {LAMBDA_ENV_LIMIT}")
 
 
 def check_backend(p: Problems, resources: dict[str, Any], params: dict[str, str]) -> None:
