@@ -5,6 +5,6 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['<rootDir>/tests/unit/**/*.test.ts', '<rootDir>/tests/e2e/**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
-  globalSetup: '<rootDir>/tests/global-setup.cjs',
+  globalSetup: '<rootDir>/tests/global-setup.ts',
   testTimeout: 20000,
 };

@@ -1,5 +1,6 @@
 // The one definition of how functions are bundled: used by `npm run build` and checked against
 // template.yaml's Metadata.BuildProperties by tests, so `sam build` ships the same bundle.
+import type { BuildOptions } from 'esbuild';
 
 /** esbuild options every function shares (CommonJS: Powertools Tracer does not work in ESM). */
 export const sharedOptions = Object.freeze({
@@ -13,10 +14,16 @@ export const sharedOptions = Object.freeze({
   external: ['@aws-sdk/*'],
   legalComments: 'none',
   logLevel: 'warning',
-});
+} as const satisfies BuildOptions);
 
-/** Each deployable function: its entry point and where `npm run build` writes it. */
+/** A deployable function: its entry point and where `npm run build` writes it (both relative to the repository). */
+export interface FunctionBuild {
+  readonly entry: string;
+  readonly outfile: string;
+}
+
+/** Each deployable function, by name. */
 export const functions = Object.freeze({
   authorizer: { entry: 'src/handler.ts', outfile: 'dist/authorizer.js' },
   backend: { entry: 'src/backend/handler.ts', outfile: 'dist/backend.js' },
-});
+} as const satisfies Record<string, FunctionBuild>);
