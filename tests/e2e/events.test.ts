@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAuthorizer } from '../../src/authorizer';
 import { capturingLogger } from '../helpers/authorizer';
-import { evaluate } from '../helpers/iam';
+import { evaluate } from '../helpers/oracle';
 import { runScript, type Run } from '../helpers/local-api';
 
 const ROOT = path.join(__dirname, '..', '..');

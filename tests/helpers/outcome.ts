@@ -1,7 +1,7 @@
 // What API Gateway makes of one authorizer invocation: Allow, Deny (403), Unauthorized (401) or a fault (500).
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../src/authorizer';
-import { evaluate } from './iam';
+import { evaluate } from './oracle';
 
 export type Outcome =
   | { readonly kind: 'allow' | 'deny'; readonly result: APIGatewayAuthorizerResult }

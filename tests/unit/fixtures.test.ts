@@ -2,7 +2,7 @@
 // ends as its manifest says, so `sam local invoke -e events/…` shows what users will see.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { evaluate } from '../helpers/iam';
+import { evaluate } from '../helpers/oracle';
 import { setup, type TestSetup } from '../helpers/authorizer';
 import { cognitoClaims, signJwt } from '../helpers/issuer';
 import type { Authorizer } from '../../src/authorizer';

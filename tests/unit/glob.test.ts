@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { compileGlobs, overlapWitness, templateGlob } from '../../src/policy/glob';
 import { matchesPath, parseRoute, splitPath } from '../../src/rules/route';
-import { iamMatch } from '../helpers/iam';
+import { iamMatch } from '../helpers/oracle';
 
 const SEGMENT_VALUES = ['a', 'b', 'c', 'ab', 'zz'];
 const PATHS: string[] = ['/'];

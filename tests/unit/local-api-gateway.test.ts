@@ -20,7 +20,7 @@ import { parseMethodArn } from '../../src/policy/arn';
 import { compileRules } from '../../src/rules';
 import { setup, type TestSetup } from '../helpers/authorizer';
 import { API, tokenEvent } from '../helpers/events';
-import { iamMatch as oracleMatch } from '../helpers/iam';
+import { iamMatch as oracleMatch } from '../helpers/oracle';
 import { cognitoClaims, signJwt } from '../helpers/issuer';
 import { METHODS } from '../helpers/oracle';
 import { TEST_RULES } from '../helpers/rules';

@@ -4,7 +4,7 @@ import { EventError } from '../../src/errors';
 import { parseMethodArn } from '../../src/policy/arn';
 import { createPolicyBuilder } from '../../src/policy/build';
 import { compileRules } from '../../src/rules';
-import { evaluate } from '../helpers/iam';
+import { evaluate } from '../helpers/oracle';
 import { methodArn } from '../helpers/events';
 
 function answerFor(doc: unknown, who: { groups?: string[]; scopes?: string[] }, method: string, path: string, budget?: number) {
