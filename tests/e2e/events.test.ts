@@ -1,23 +1,19 @@
 // `npm run events`: every fixture filled with a fresh local-issuer token, no token printed, and the
 // written events decided by the authorizer exactly as events/scenarios.json says.
-import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ROOT } from '../../scripts/lib/paths';
+import { loadScenarios } from '../../scripts/lib/scenarios';
 import { createAuthorizer } from '../../src/authorizer';
 import { capturingLogger } from '../helpers/authorizer';
+import { jwksOf, loadOrCreateKey } from '../helpers/issuer';
 import { evaluate } from '../helpers/oracle';
 import { runScript, type Run } from '../helpers/local-api';
 
-const ROOT = path.join(__dirname, '..', '..');
-interface Scenario {
-  file: string;
-  caller: unknown;
-  expect: 'allow' | 'deny' | 'unauthorized';
-}
-const scenarios = JSON.parse(readFileSync(path.join(ROOT, 'events', 'scenarios.json'), 'utf8')) as Scenario[];
+const scenarios = loadScenarios(path.join(ROOT, 'events'));
 
 let work: string;
 let server: Server;
@@ -28,20 +24,11 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'events-'));
   const issuerDir = path.join(work, 'issuer');
   // The local issuer's public keys, served where the written env.json will point the authorizer.
-  const jwks = execFileSync(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      "import { loadOrCreateKey, jwks } from './scripts/lib/local-issuer.mjs'; process.stdout.write(JSON.stringify(jwks(loadOrCreateKey(process.argv[1]))));",
-      issuerDir,
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  const jwks = JSON.stringify(jwksOf([loadOrCreateKey(issuerDir)]));
   server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  run = await runScript('events.mjs', ['--out', path.join(work, 'out'), '--jwks-endpoint', endpoint], { LOCAL_ISSUER_DIR: issuerDir });
+  run = await runScript('events.ts', ['--out', path.join(work, 'out'), '--jwks-endpoint', endpoint], { LOCAL_ISSUER_DIR: issuerDir });
 });
 
 afterAll(async () => {

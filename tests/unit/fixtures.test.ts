@@ -2,19 +2,15 @@
 // ends as its manifest says, so `sam local invoke -e events/…` shows what users will see.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ROOT } from '../../scripts/lib/paths';
+import { loadScenarios } from '../../scripts/lib/scenarios';
 import { evaluate } from '../helpers/oracle';
 import { setup, type TestSetup } from '../helpers/authorizer';
-import { cognitoClaims, signJwt } from '../helpers/issuer';
+import { mintToken } from '../helpers/issuer';
 import type { Authorizer } from '../../src/authorizer';
 
-interface Scenario {
-  file: string;
-  caller: { groups?: string[]; scopes?: string[]; tokenUse?: 'access' | 'id'; expired?: boolean } | null;
-  expect: 'allow' | 'deny' | 'unauthorized';
-}
-
-const EVENTS = path.join(__dirname, '..', '..', 'events');
-const scenarios = JSON.parse(readFileSync(path.join(EVENTS, 'scenarios.json'), 'utf8')) as Scenario[];
+const EVENTS = path.join(ROOT, 'events');
+const scenarios = loadScenarios(EVENTS);
 
 describe('events/ fixtures', () => {
   let t: TestSetup;
@@ -44,15 +40,14 @@ describe('events/ fixtures', () => {
     const token =
       scenario.caller === null
         ? ''
-        : signJwt(
-            t.key,
-            cognitoClaims({
-              groups: scenario.caller.groups,
-              scopes: scenario.caller.scopes,
-              tokenUse: scenario.caller.tokenUse ?? 'access',
-              ttl: scenario.caller.expired === true ? -60 : 3600,
-            }),
-          );
+        : mintToken(t.key, {
+            groups: scenario.caller.groups,
+            scopes: scenario.caller.scopes,
+            sub: scenario.caller.sub,
+            tokenUse: scenario.caller.tokenUse ?? 'access',
+            ttl: scenario.caller.expired === true ? -60 : 3600,
+            extra: scenario.caller.claims,
+          });
     const event = JSON.parse(text.split('{{TOKEN}}').join(token)) as { methodArn: string };
 
     // Act

@@ -1,0 +1,14 @@
+// The one token issuer of this repository, for the tests, `npm run token`, `npm run events`, `npm start` and the bench:
+// keys made at run time (or kept in .local/issuer/ for the local tools), Cognito-shaped claims, RS256 tokens, a JWKS server.
+import { cognitoClaims, type CallerSpec } from './claims';
+import { signJwt, type SigningKey } from './keys';
+
+export * from './claims';
+export * from './jwks-server';
+export * from './key-file';
+export * from './keys';
+
+/** A signed Cognito-shaped token for `spec` (see CallerSpec). */
+export function mintToken(key: SigningKey, spec: CallerSpec = {}): string {
+  return signJwt(key, cognitoClaims(spec));
+}
