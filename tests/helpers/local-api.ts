@@ -5,7 +5,7 @@ import { ROOT } from '../../scripts/lib/paths';
 import { startChild, waitForOutput, type Child } from './processes';
 
 /** The scripts `npm run` starts, by file name under scripts/. */
-export type Script = 'local-api.ts' | 'token.ts' | 'events.ts' | 'local-api.mjs' | 'events.mjs';
+export type Script = 'local-api.ts' | 'token.ts' | 'events.ts';
 
 /** node's arguments to run a script as package.json does: `node --require tsx/cjs scripts/<name>`. */
 export function scriptArgs(script: Script, args: readonly string[] = []): string[] {
@@ -48,7 +48,7 @@ export interface LocalApi {
 
 /** Starts the local API (PORT=0 unless given) and waits for its banner (bounded). */
 export async function startLocalApi(env: Record<string, string | undefined> = {}, args: readonly string[] = []): Promise<LocalApi> {
-  const child = startChild(process.execPath, scriptArgs('local-api.mjs', args), { cwd: ROOT, env: cleanEnv({ PORT: '0', ...env }) });
+  const child = startChild(process.execPath, scriptArgs('local-api.ts', args), { cwd: ROOT, env: cleanEnv({ PORT: '0', ...env }) });
   let match: RegExpMatchArray;
   try {
     match = await waitForOutput(child, /listening on (http:\/\/127\.0\.0\.1:(\d+))/, 30_000);
