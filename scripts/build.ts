@@ -1,10 +1,10 @@
-// `npm run build [-- --quiet]`: bundles every function with the options in build-options.ts.
-import { buildFunctions, MissingEntryError } from './lib/build';
+// `npm run build [-- --quiet]`: bundles every function and tool with the options in build-options.ts.
+import { buildAll, MissingEntryError } from './lib/build';
 
 async function main(): Promise<number> {
   const started = performance.now();
   try {
-    const written = await buildFunctions();
+    const written = await buildAll();
     if (!process.argv.includes('--quiet')) console.log(`build: wrote ${written.join(', ')} in ${Math.round(performance.now() - started)} ms`);
     return 0;
   } catch (err) {

@@ -11,7 +11,7 @@ import { exitWithUsage, UsageError } from './lib/cli';
 import { createResultCache } from './lib/local-api/cache';
 import { createHttpModel } from './lib/local-api/http';
 import { invoke, lambdaContext, type LambdaHandler } from './lib/local-api/lambda';
-import { loadCommonJs } from './lib/local-api/load-function';
+import { loadCommonJs } from './lib/load-commonjs';
 import type { ApiModel } from './lib/local-api/model';
 import { HOST, readLocalApiOptions, USAGE, type LocalApiOptions } from './lib/local-api/options';
 import { createRestModel } from './lib/local-api/rest';

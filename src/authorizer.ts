@@ -1,25 +1,26 @@
 // The authorizer, wired: configuration, verifier, rules and policies built once; each request
-// mapped to Allow/Deny (403) or 'Unauthorized' (401) or a fault (500) in one place.
-import type { APIGatewayAuthorizerResult, Context } from 'aws-lambda';
+// through front door → credentials → verifier → caller → decide → response, and the outcome
+// (Allow/Deny, 401, 500) logged in one place.
+import type { Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { toCaller, type Caller } from './caller';
+import { toCaller } from './caller';
 import { loadConfig, type Config } from './config';
-import { buildContext } from './context';
-import { extractToken } from './credentials';
-import { createDecisionLog } from './decision-log';
-import { CredentialError, ConfigurationError, EventError, JwksFault } from './errors';
-import { parseMethodArn, type MethodArn } from './policy/arn';
-import { createPolicyBuilder, type PolicyPlan } from './policy/build';
+import { parseCredential } from './credentials';
+import { createDecider, type Decision } from './decide';
+import { createDecisionLog, type DecisionLog } from './decision-log';
+import { ConfigurationError, CredentialError, DeploymentError, EventError, JwksFault } from './errors';
+import { openDoor, type AuthorizerRequest } from './front-doors';
+import { createPolicyBuilder, TYPICAL_PREFIX_LENGTH, type PolicyBuilder } from './policy';
 import { compileRules, type CompiledRules } from './rules';
+import { canonicalPath } from './rules/routing';
+import { fault, respond, unauthorized, type AuthorizerResponse, type Rendered } from './response';
 import { createTracing, type Tracing } from './tracing';
 import { createVerifier, type TokenVerifier, type VerifierOptions } from './verifier';
 
 export const SERVICE_NAME = 'cognito-route-authorizer';
-/** Caller signatures (groups + scopes) whose policy plans are kept; oldest dropped first. */
-export const PLAN_CACHE_SIZE = 1000;
 const MAX_LOGGED_PATH = 256;
 
-export type AuthorizerHandler = (event: unknown, context?: Partial<Context>) => Promise<APIGatewayAuthorizerResult>;
+export type AuthorizerHandler = (event: unknown, context?: Partial<Context>) => Promise<AuthorizerResponse>;
 
 export interface AuthorizerOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -38,8 +39,8 @@ export interface Authorizer {
 }
 
 /** The asked request as logged: method and path, the path cut short (paths go to 1,600 characters). */
-function loggedResource(arn: MethodArn): string {
-  return `${arn.method} ${arn.path.slice(0, MAX_LOGGED_PATH)}`;
+function loggedResource(request: AuthorizerRequest): string {
+  return `${request.arn.method} ${request.arn.path.slice(0, MAX_LOGGED_PATH)}`;
 }
 
 /** Milliseconds since `started`, to the microsecond. */
@@ -47,9 +48,133 @@ function elapsedMs(started: number): number {
   return Math.round((performance.now() - started) * 1000) / 1000;
 }
 
-interface Grant {
-  readonly granted: readonly boolean[];
-  readonly plan: PolicyPlan;
+/** Config and rules, or a logged ConfigurationError naming the variable or rules path. */
+function configure(env: NodeJS.ProcessEnv, logger: Logger): { config: Config; rules: CompiledRules } {
+  try {
+    const config = loadConfig(env);
+    return { config, rules: compileRules(config.rules) };
+  } catch (err) {
+    if (err instanceof ConfigurationError) {
+      // Not `message`: Powertools reserves the key and would drop the value.
+      logger.error('invalid configuration', { error: err.name, setting: err.setting, errorMessage: err.message });
+    }
+    throw err;
+  }
+}
+
+/** How a failure is logged: its reason class and what the error says (never the token). */
+function describeFailure(err: unknown): { reason: string; error: string; errorMessage: string; advice?: string } {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (e instanceof JwksFault) return { reason: 'jwks', error: e.causeName, errorMessage: e.message };
+  if (e instanceof DeploymentError) return { reason: 'deployment', error: e.name, errorMessage: e.message, advice: e.advice };
+  if (e instanceof EventError) return { reason: 'event', error: e.name, errorMessage: e.message };
+  return { reason: 'internal', error: e.name, errorMessage: e.message };
+}
+
+/** Everything the handler needs, built once at cold start. */
+interface Parts {
+  readonly logger: Logger;
+  readonly decisionLog: DecisionLog;
+  readonly tracing: Tracing;
+  readonly rules: CompiledRules;
+  /** The pipeline for one event: front door to response. */
+  readonly run: (event: unknown, seen: { request?: AuthorizerRequest }) => Promise<Outcome>;
+  /** AWS_LAMBDA_INITIALIZATION_TYPE is on-demand (what Powertools' cold_start needs). */
+  readonly onDemand: boolean;
+}
+
+/** A request that got an answer. */
+interface Outcome {
+  readonly request: AuthorizerRequest;
+  readonly decision: Decision;
+  readonly rendered: Rendered;
+  readonly principalId: string;
+  readonly clientId: string;
+}
+
+/** The cold-start lines: what was configured, and a warning when policies may outgrow the budget. */
+function announce(logger: Logger, config: Config, rules: CompiledRules, policies: PolicyBuilder, tracing: Tracing): void {
+  logger.info('authorizer ready', {
+    pools: config.userPoolIds,
+    clients: config.clientIds.length,
+    tokenUse: config.tokenUse,
+    rules: config.rulesSource,
+    routes: rules.routes.length,
+    simpleResponses: config.simpleResponses,
+    jwksEndpoint: config.jwksEndpoint?.origin,
+    tracing: tracing.enabled,
+  });
+  if (policies.worstCaseBytes(TYPICAL_PREFIX_LENGTH) > policies.budgetBytes) {
+    logger.warn('rules may produce policies over the size budget', {
+      budgetBytes: policies.budgetBytes,
+      advice:
+        'callers granted many routes get a policy for the asked route only; key the authorizer cache per route ' +
+        '(REST: a REQUEST authorizer with context.httpMethod and context.resourcePath as identity sources; HTTP: add ' +
+        '$context.routeKey) or set the TTL to 0; `cognito-route-authorizer check` lists the callers concerned',
+    });
+  }
+}
+
+/** The governing route for a failure line, when the request got that far. */
+function routeOf(rules: CompiledRules, request: AuthorizerRequest | undefined): string | null {
+  if (request === undefined) return null;
+  const canonical = canonicalPath(request.api, request.arn.path);
+  return 'problem' in canonical ? null : (rules.route(request.api, request.arn.method, canonical.path)?.route ?? null);
+}
+
+/** Logs a failure and returns the error API Gateway maps: Unauthorized (401) or a fault (500). */
+function fail(parts: Parts, err: unknown, request: AuthorizerRequest | undefined, latencyMs: number, coldStart: boolean): Error {
+  const who = { route: routeOf(parts.rules, request), resource: request === undefined ? null : loggedResource(request) };
+  if (err instanceof CredentialError) {
+    parts.tracing.annotate('decision', 'unauthorized');
+    parts.logger.warn('decision', { decision: 'unauthorized', reason: err.problem, ...who, latencyMs, coldStart });
+    return unauthorized();
+  }
+  parts.tracing.annotate('decision', 'error');
+  parts.tracing.error(err instanceof Error ? err : new Error(String(err)));
+  // Not `message`: Powertools reserves it, drops the value and logs a warning instead.
+  parts.logger.error('fault', { decision: 'error', ...describeFailure(err), ...who, latencyMs, coldStart });
+  return fault();
+}
+
+/** The Lambda handler: runs the pipeline, logs one line per outcome, maps failures to 401 and 500. */
+function createHandler(parts: Parts): AuthorizerHandler {
+  const { logger, decisionLog, tracing, run, onDemand } = parts;
+  let first = true;
+  return async (event, context) => {
+    const started = performance.now();
+    const endTrace = tracing.begin();
+    if (context !== undefined) logger.addContext(context as Context);
+    // As Powertools' cold_start: the first invocation, and (in Lambda) an on-demand one.
+    const coldStart = first && (context === undefined || onDemand);
+    const seen: { request?: AuthorizerRequest } = {};
+    try {
+      const { request, decision, rendered, principalId, clientId } = await run(event, seen);
+      const outcome = rendered.allowed ? 'allow' : 'deny';
+      tracing.annotate('decision', outcome);
+      tracing.annotate('route', decision.route?.route ?? 'none');
+      const fields = {
+        decision: outcome,
+        reason: rendered.unrepresentable ?? decision.reason,
+        route: decision.route?.route ?? null,
+        resource: loggedResource(request),
+        door: request.door,
+        principalId,
+        clientId,
+        policyMode: rendered.mode,
+        latencyMs: elapsedMs(started),
+        coldStart,
+      };
+      decisionLog(fields, context, first);
+      return rendered.body;
+    } catch (err) {
+      // No `cause`: what API Gateway and the Lambda runtime see must carry nothing of the request.
+      throw fail(parts, err, seen.request, elapsedMs(started), coldStart);
+    } finally {
+      first = false;
+      endTrace();
+    }
+  };
 }
 
 /**
@@ -60,41 +185,15 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
   const env = options.env ?? process.env;
   const serviceName = env['POWERTOOLS_SERVICE_NAME'] ?? SERVICE_NAME;
   const logger = options.logger ?? new Logger({ serviceName });
-  let config: Config;
-  let rules: CompiledRules;
-  try {
-    config = loadConfig(env);
-    rules = compileRules(config.rules);
-  } catch (err) {
-    if (err instanceof ConfigurationError) {
-      // Not `message`: Powertools reserves the key and would drop the value.
-      logger.error('invalid configuration', { error: err.name, setting: err.setting, errorMessage: err.message });
-    }
-    throw err;
-  }
-  const decisionLog = createDecisionLog(logger, { ownLogger: options.logger === undefined, serviceName });
+  const { config, rules } = configure(env, logger);
   const policies = createPolicyBuilder(rules);
+  const decide = createDecider(rules, policies);
   const verifier = createVerifier(config, options.verifier);
-  const tracing: Tracing = createTracing(env, serviceName);
-  logger.info('authorizer ready', {
-    pools: config.userPoolIds,
-    clients: config.clientIds.length,
-    tokenUse: config.tokenUse,
-    rules: config.rulesSource,
-    routes: rules.routes.length,
-    jwksEndpoint: config.jwksEndpoint?.origin,
-    tracing: tracing.enabled,
-  });
-  if (policies.largestPatternChars + rules.routes.length * 80 > policies.budgetBytes) {
-    logger.warn('rules may produce policies over the size budget', {
-      budgetBytes: policies.budgetBytes,
-      advice:
-        'callers granted many routes get a policy for the asked route only; key the API Gateway ' +
-        'authorizer cache per route (REQUEST authorizer with context.httpMethod and context.resourcePath ' +
-        'as identity sources) or set the TTL to 0',
-    });
-  }
-
+  const tracing = createTracing(env, serviceName);
+  const doors = { simpleResponses: config.simpleResponses };
+  announce(logger, config, rules, policies, tracing);
+  // Not awaited by requests: one arriving during hydration joins the same in-flight fetch inside
+  // the JWKS cache, so a hanging JWKS costs one bounded fetch, not the hydration's and then its own.
   const ready = verifier.hydrate().then(
     (failures) => {
       for (const f of failures) logger.warn('JWKS hydration failed; will retry on demand', { ...f });
@@ -102,103 +201,26 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     () => undefined,
   );
 
-  const grants = new Map<string, Grant>();
-  function grantFor(caller: Caller): Grant {
-    const key = JSON.stringify([caller.groups, caller.scopes]);
-    let grant = grants.get(key);
-    if (grant === undefined) {
-      const granted = rules.grants(caller);
-      grant = { granted, plan: policies.plan(granted) };
-      if (grants.size >= PLAN_CACHE_SIZE) grants.delete(grants.keys().next().value as string);
-      grants.set(key, grant);
-    }
-    return grant;
-  }
-
-  let coldStart = true;
-
-  async function decide(
-    event: unknown,
-    arn: MethodArn,
-    started: number,
-    context: Partial<Context> | undefined,
-  ): Promise<APIGatewayAuthorizerResult> {
-    const token = extractToken(event);
-    const claims = await tracing.span('verify', () => verifier.verify(token));
+  const run: Parts['run'] = async (event, seen) => {
+    const request = openDoor(event, doors);
+    seen.request = request;
+    const claims = await tracing.span('verify', () => verifier.verify(parseCredential(request.credential)));
     const caller = toCaller(claims);
     return tracing.span('decide', () => {
-      const rule = rules.route(arn.method, arn.path);
-      const grant = grantFor(caller);
-      const rulesAllow = rule !== undefined && grant.granted[rule.index] === true;
-      const answer = policies.answer(grant.plan, arn, rulesAllow);
-      const decision = answer.allowed ? 'allow' : 'deny';
-      const reason =
-        answer.unrepresentable ?? (rule === undefined ? 'no-route' : rulesAllow ? 'granted' : 'not-granted');
-      tracing.annotate('decision', decision);
-      tracing.annotate('route', rule?.route ?? 'none');
-      decisionLog(
-        {
-          decision,
-          reason,
-          route: rule?.route ?? null,
-          resource: loggedResource(arn),
-          principalId: caller.sub,
-          clientId: caller.clientId,
-          policyMode: answer.mode,
-          latencyMs: elapsedMs(started),
-          coldStart,
-        },
-        context,
-        coldStart,
-      );
-      return { principalId: caller.sub, policyDocument: answer.policyDocument, context: buildContext(caller) };
+      const { method, path } = request.arn;
+      const decision = decide(caller, { model: request.api, method, path, matchedRoute: request.matchedRoute });
+      const rendered = respond(request, caller, decision, policies);
+      return { request, decision, rendered, principalId: caller.sub, clientId: caller.clientId };
     });
-  }
-
-  const handler: AuthorizerHandler = async (event, context) => {
-    const started = performance.now();
-    const endTrace = tracing.begin();
-    if (context !== undefined) logger.addContext(context as Context);
-    // Not `await ready`: a request during hydration joins the same in-flight fetch inside the JWKS
-    // cache, so a hanging JWKS costs one bounded fetch, not the hydration's and then its own.
-    let arn: MethodArn | undefined;
-    try {
-      arn = parseMethodArn((event as { methodArn?: unknown } | null)?.methodArn);
-      return await decide(event, arn, started, context);
-    } catch (err) {
-      const latencyMs = elapsedMs(started);
-      const resource = arn === undefined ? null : loggedResource(arn);
-      // As on an allow/deny line (no principal or client: nothing was verified); null fields are omitted.
-      const route = arn === undefined ? null : (rules.route(arn.method, arn.path)?.route ?? null);
-      const who = { route, resource };
-      if (err instanceof CredentialError) {
-        tracing.annotate('decision', 'unauthorized');
-        logger.warn('decision', { decision: 'unauthorized', reason: err.problem, ...who, latencyMs, coldStart });
-        // No `cause`: what API Gateway and the Lambda runtime see must carry nothing of the request.
-        // eslint-disable-next-line preserve-caught-error
-        throw new Error('Unauthorized');
-      }
-      const e = err instanceof Error ? err : new Error(String(err));
-      tracing.annotate('decision', 'error');
-      tracing.error(e);
-      const kind = e instanceof JwksFault ? 'jwks' : e instanceof EventError ? 'event' : 'internal';
-      logger.error('fault', {
-        decision: 'error',
-        reason: kind,
-        error: e instanceof JwksFault ? e.causeName : e.name,
-        // Not `message`: Powertools reserves it, drops the value and logs a warning instead.
-        errorMessage: e.message,
-        ...who,
-        latencyMs,
-        coldStart,
-      });
-      // eslint-disable-next-line preserve-caught-error -- as above: the cause is logged, not thrown
-      throw new Error('Internal authorizer error');
-    } finally {
-      coldStart = false;
-      endTrace();
-    }
   };
 
+  const handler = createHandler({
+    logger,
+    decisionLog: createDecisionLog(logger, { ownLogger: options.logger === undefined, serviceName }),
+    tracing,
+    rules,
+    run,
+    onDemand: env['AWS_LAMBDA_INITIALIZATION_TYPE']?.trim() === 'on-demand',
+  });
   return { handler, config, rules, verifier, ready };
 }

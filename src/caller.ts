@@ -17,9 +17,11 @@ export interface Caller {
   readonly scope: string;
   /** Expiry, seconds since the epoch. */
   readonly exp: number;
+  /** Every verified claim, for `claim:` grants and bound routes (read, never copied into logs). */
+  readonly claims: Readonly<Record<string, unknown>>;
 }
 
-function stringClaim(claims: Record<string, unknown>, name: string): string {
+function stringClaim(claims: Readonly<Record<string, unknown>>, name: string): string {
   const value = claims[name];
   return typeof value === 'string' ? value : '';
 }
@@ -30,7 +32,7 @@ function stringClaim(claims: Record<string, unknown>, name: string): string {
  * group admins). A token without `sub` is refused (CredentialError): the principal must be someone;
  * so is one without `exp` (aws-jwt-verify checks exp only when present): it would never expire.
  */
-export function toCaller(claims: Record<string, unknown>): Caller {
+export function toCaller(claims: Readonly<Record<string, unknown>>): Caller {
   const sub = stringClaim(claims, 'sub');
   if (sub === '') throw new CredentialError(CredentialProblem.invalidClaims, 'no sub claim');
   const exp = claims['exp'];
@@ -51,5 +53,6 @@ export function toCaller(claims: Record<string, unknown>): Caller {
     scopes,
     scope,
     exp,
+    claims,
   };
 }

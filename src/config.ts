@@ -16,6 +16,8 @@ export interface Config {
   readonly rulesSource: 'ROUTE_RULES' | 'config/rules.json';
   /** JWKS endpoint override (moto_server, LocalStack): JWKS at `<endpoint>/<poolId>/.well-known/jwks.json`. */
   readonly jwksEndpoint: URL | undefined;
+  /** HTTP APIs (payload 2.0): answer `{ isAuthorized, context }` instead of an IAM policy. */
+  readonly simpleResponses: boolean;
 }
 
 /** Environment variables the authorizer reads. */
@@ -24,6 +26,7 @@ export const ENV = {
   clientIds: 'CLIENT_IDS',
   tokenUse: 'TOKEN_USE',
   routeRules: 'ROUTE_RULES',
+  simpleResponses: 'SIMPLE_RESPONSES',
   endpointCognito: 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
   endpoint: 'AWS_ENDPOINT_URL',
 } as const;
@@ -70,6 +73,13 @@ function readEndpoint(env: NodeJS.ProcessEnv): URL | undefined {
   return url;
 }
 
+function readFlag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim() ?? '';
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigurationError(name, `must be "true" or "false" (got "${raw.slice(0, 32)}")`);
+}
+
 /** Reads and validates the configuration. Throws ConfigurationError naming the variable at fault. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const userPoolIds = list(env, ENV.userPoolIds, USER_POOL_ID, 'user pool id (like us-east-1_AbC123)');
@@ -95,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rules,
     rulesSource: rules === bundledRules ? 'config/rules.json' : 'ROUTE_RULES',
     jwksEndpoint: readEndpoint(env),
+    simpleResponses: readFlag(env, ENV.simpleResponses),
   };
 }

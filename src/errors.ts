@@ -41,9 +41,23 @@ export class CredentialError extends Error {
   }
 }
 
-/** The event is not one API Gateway sends (bad methodArn, unknown type): a fault, 500. */
+/** The event is not one API Gateway sends (bad methodArn, unknown type, mixed shapes): a fault, 500. */
 export class EventError extends Error {
   override name = 'EventError';
+}
+
+/**
+ * The API's authorizer settings make a safe answer impossible (simple responses cached across
+ * routes, a cache keyed on something other than the credential): a fault, 500, whose `advice`
+ * says how to configure the authorizer. Never answered with an Allow.
+ */
+export class DeploymentError extends Error {
+  override name = 'DeploymentError';
+  readonly advice: string;
+  constructor(message: string, advice: string) {
+    super(message);
+    this.advice = advice;
+  }
 }
 
 /** The key set could not be had (network, bad JWKS): a fault, 500 — never a 401. */

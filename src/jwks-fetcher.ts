@@ -15,7 +15,7 @@ export interface JwksFetcherOptions {
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 1000;
 export const DEFAULT_MAX_JWKS_BYTES = 256 * 1024;
 // Both issuer forms Cognito uses: cognito-idp.<region> and the multi-region issuer-cognito-idp.<region>.
-const COGNITO_JWKS = /^https:\/\/(?:issuer-)?cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([^/]+)\/\.well-known\/jwks\.json$/;
+const COGNITO_JWKS = /^https:\/\/(?:issuer-)?cognito-idp\.[a-z0-9-]+\.amazonaws\.(?:com|com\.cn|eu)\/([^/]+)\/\.well-known\/jwks\.json$/;
 
 /**
  * A Fetcher for aws-jwt-verify's JWKS cache. Every attempt ends within `attemptTimeoutMs` (the

@@ -1,7 +1,9 @@
-// Token verification with aws-jwt-verify: one or many pools, JWKS cached and hydrated, verified
-// claims cached until expiry, and library errors sorted into bad credentials (401) and faults (500).
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
+// Token verification with aws-jwt-verify: one or many pools (every partition), JWKS validated,
+// cached and hydrated, verified claims cached until expiry, and library errors sorted into bad
+// credentials (401) and faults (500) by their base classes.
+import { JwtVerifier } from 'aws-jwt-verify';
 import {
+  AlbJwksNotExposedError,
   CognitoJwtInvalidClientIdError,
   CognitoJwtInvalidTokenUseError,
   FailedAssertionError,
@@ -14,6 +16,7 @@ import {
   JwtBaseError,
   JwtExpiredError,
   JwtInvalidAudienceError,
+  JwtInvalidClaimError,
   JwtInvalidIssuerError,
   JwtInvalidSignatureAlgorithmError,
   JwtInvalidSignatureError,
@@ -22,15 +25,16 @@ import {
   JwtWithoutValidKidError,
   KidNotFoundInJwksError,
   NonRetryableFetchError,
+  NotSupportedError,
   ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
-import { assertIsJwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import type { Jwks } from 'aws-jwt-verify/jwk';
-import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { Config } from './config';
+import { USER_POOL_ID } from './config';
 import { CredentialError, CredentialProblem, JwksFault } from './errors';
 import { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher';
+import { JwksStore } from './jwks';
 
 export type Claims = Readonly<Record<string, unknown>>;
 
@@ -42,8 +46,8 @@ export interface TokenVerifier {
    */
   verify(token: string): Promise<Claims>;
   /**
-   * Fetches every pool's JWKS (standard issuer form), best effort per pool: resolves with the
-   * pools that failed and why. A failure is not cached; the next verify fetches again.
+   * Fetches every pool's JWKS (regional issuer), best effort per pool: resolves with the pools
+   * that failed and why. A failure is not cached; a later verify fetches again.
    */
   hydrate(): Promise<{ poolId: string; error: string }[]>;
   /** JWKS fetches started so far (for tests and benchmarks). */
@@ -56,13 +60,19 @@ export interface VerifierOptions extends JwksFetcherOptions {
    * older half dropped at once when full. 0 disables.
    */
   readonly claimsCacheSize?: number;
+  /** See JwksStoreOptions. */
+  readonly jwksRetryMs?: number;
+  readonly jwksUnknownKidMs?: number;
 }
 
 export const DEFAULT_CLAIMS_CACHE_SIZE = 1000;
 
-// aws-jwt-verify's error classes do not set `name` (and minification renames classes), so the
-// names logged are spelled out here. Subclasses come before their parents.
-const FAULTS: readonly [new (...args: never[]) => Error, string][] = [
+/** Subclasses before their parents; the first match decides. */
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+// Key-set and fetch errors are faults. They come first: JwkInvalidUseError and JwkInvalidKtyError
+// are FailedAssertionErrors, which are otherwise a token's problem.
+const FAULTS: readonly [ErrorClass, string][] = [
   [NonRetryableFetchError, 'NonRetryableFetchError'],
   [FetchError, 'FetchError'],
   [JwksValidationError, 'JwksValidationError'],
@@ -70,27 +80,34 @@ const FAULTS: readonly [new (...args: never[]) => Error, string][] = [
   [JwkInvalidUseError, 'JwkInvalidUseError'],
   [JwkInvalidKtyError, 'JwkInvalidKtyError'],
   [JwksNotAvailableInCacheError, 'JwksNotAvailableInCacheError'],
+  [NotSupportedError, 'NotSupportedError'],
+  [AlbJwksNotExposedError, 'AlbJwksNotExposedError'],
 ];
-const BAD_CREDENTIALS: readonly [new (...args: never[]) => Error, CredentialProblem][] = [
+// The only errors that make a 401: the token itself is wrong. Anything else is a fault (500), so
+// an error class a new aws-jwt-verify adds can never turn a key-set problem into a 401.
+const BAD_CREDENTIALS: readonly [ErrorClass, CredentialProblem][] = [
   [JwtExpiredError, CredentialProblem.expired],
   [JwtNotBeforeError, CredentialProblem.notYetValid],
   [JwtInvalidIssuerError, CredentialProblem.wrongIssuer],
-  [ParameterValidationError, CredentialProblem.wrongIssuer], // "issuer not configured"
   [CognitoJwtInvalidClientIdError, CredentialProblem.wrongClient],
   [JwtInvalidAudienceError, CredentialProblem.wrongClient],
   [CognitoJwtInvalidTokenUseError, CredentialProblem.wrongTokenUse],
-  [JwtInvalidSignatureError, CredentialProblem.badSignature],
+  [JwtInvalidClaimError, CredentialProblem.invalidClaims],
   [JwtInvalidSignatureAlgorithmError, CredentialProblem.badSignature],
+  [FailedAssertionError, CredentialProblem.invalidClaims],
+  [JwtInvalidSignatureError, CredentialProblem.badSignature],
   [KidNotFoundInJwksError, CredentialProblem.unknownKey],
   [WaitPeriodNotYetEndedJwkError, CredentialProblem.unknownKey],
   [JwtWithoutValidKidError, CredentialProblem.unknownKey],
   [JwtParseError, CredentialProblem.malformed],
-  [FailedAssertionError, CredentialProblem.invalidClaims],
+  // "issuer not configured": the token's iss is none of ours.
+  [ParameterValidationError, CredentialProblem.wrongIssuer],
 ];
 
 /**
- * Sorts an error from aws-jwt-verify into a JwksFault (500: the key set could not be had) or a
- * CredentialError (401). Errors from elsewhere are returned unchanged (they are faults too).
+ * Sorts an error from aws-jwt-verify into a JwksFault (500: the key set could not be had, or
+ * any error not known to be the token's) or a CredentialError (401). Errors from elsewhere are
+ * returned unchanged (they are faults too, or already sorted).
  */
 export function classifyVerifyError(err: unknown): unknown {
   if (!(err instanceof JwtBaseError)) return err;
@@ -98,55 +115,40 @@ export function classifyVerifyError(err: unknown): unknown {
   if (fault !== undefined) return new JwksFault(fault[1], err.message);
   const bad = BAD_CREDENTIALS.find(([cls]) => err instanceof cls);
   // The library's message is not kept: it can quote token contents.
-  return new CredentialError(bad === undefined ? CredentialProblem.invalidClaims : bad[1]);
+  if (bad !== undefined) return new CredentialError(bad[1]);
+  return new JwksFault('JwtBaseError', 'aws-jwt-verify failed in a way this authorizer does not know');
 }
 
-/**
- * aws-jwt-verify's JWKS parsing, plus one rule: a key set without keys is a broken JWKS (a fault,
- * not cached), not a key set that makes every valid caller's token a 401 until it is refetched.
- */
-export function parseNonEmptyJwks(body: ArrayBuffer): Jwks {
-  let jwks: unknown;
-  try {
-    jwks = safeJsonParse(new TextDecoder('utf8', { fatal: true, ignoreBOM: true }).decode(body));
-  } catch (err) {
-    throw new JwksValidationError(`JWKS could not be parsed as JSON: ${(err as Error).message}`);
-  }
-  assertIsJwks(jwks as Parameters<typeof assertIsJwks>[0]);
-  if ((jwks as Jwks).keys.length === 0) throw new JwksValidationError('JWKS has no keys');
-  return jwks as Jwks;
+/** DNS suffix of a region's partition: Cognito's hosts there. */
+function dnsSuffix(region: string): string {
+  if (region.startsWith('eusc-')) return 'amazonaws.eu';
+  if (region.startsWith('cn-')) return 'amazonaws.com.cn';
+  return 'amazonaws.com';
 }
 
-/** Creates the verifier for a configuration (no network until hydrate or the first verify). */
-export function createVerifier(
-  config: Pick<Config, 'userPoolIds' | 'clientIds' | 'tokenUse' | 'jwksEndpoint'>,
-  options: VerifierOptions = {},
-): TokenVerifier {
-  const fetcher = new JwksFetcher({ ...options, endpoint: config.jwksEndpoint });
-  let fetches = 0;
-  const counting = {
-    fetch: (uri: string) => {
-      fetches++;
-      return fetcher.fetch(uri);
-    },
-  };
-  const jwksCache = new SimpleJwksCache({ fetcher: counting, jwksParser: parseNonEmptyJwks });
-  const verifier = CognitoJwtVerifier.create(
-    config.userPoolIds.map((userPoolId) => ({
-      userPoolId,
-      clientId: [...config.clientIds],
-      tokenUse: config.tokenUse,
-      includeRawJwtInErrors: false,
-    })),
-    { jwksCache },
+/** A pool's issuers (regional, and the multi-region form) with their JWKS URIs. */
+export function poolIssuers(poolId: string): { issuer: string; jwksUri: string }[] {
+  const region = (USER_POOL_ID.exec(poolId) as RegExpExecArray)[1] as string;
+  const suffix = dnsSuffix(region);
+  return [`https://cognito-idp.${region}.${suffix}/${poolId}`, `https://issuer-cognito-idp.${region}.${suffix}/${poolId}`].map(
+    (issuer) => ({ issuer, jwksUri: `${issuer}/.well-known/jwks.json` }),
   );
-  const cacheSize = options.claimsCacheSize ?? DEFAULT_CLAIMS_CACHE_SIZE;
-  // Two generations instead of evicting one entry at a time: deleting a Map's oldest key on every
-  // insert made V8 skip the deleted slots each time (1.7 µs per new token at 1,000 entries).
-  const generation = Math.ceil(cacheSize / 2);
+}
+
+/** Cognito's own checks on verified claims: the token use and the app client. */
+function checkCognitoClaims(claims: Claims, config: Pick<Config, 'clientIds' | 'tokenUse'>): void {
+  if (claims['token_use'] !== config.tokenUse) throw new CredentialError(CredentialProblem.wrongTokenUse);
+  const client = config.tokenUse === 'id' ? claims['aud'] : claims['client_id'];
+  if (typeof client !== 'string' || !config.clientIds.includes(client)) throw new CredentialError(CredentialProblem.wrongClient);
+}
+
+/** Verified claims kept until expiry in two generations (dropping a Map's oldest key one at a time is slow in V8). */
+function claimsCache(size: number): { recall(token: string): Claims | undefined; remember(token: string, claims: Claims): void } {
+  const generation = Math.ceil(size / 2);
   let young = new Map<string, Claims>();
   let old = new Map<string, Claims>();
   const remember = (token: string, claims: Claims): void => {
+    if (size <= 0) return;
     if (young.size >= generation) {
       old = young;
       young = new Map<string, Claims>();
@@ -165,8 +167,54 @@ export function createVerifier(
     old.delete(token);
     return undefined;
   };
-  // Verifies without awaiting when the key is already cached; when it is not (first use of a pool,
-  // or a kid the cached JWKS lacks) the asynchronous path fetches, with its refetch penalty box.
+  return { recall, remember };
+}
+
+/** Creates the verifier for a configuration (no network until hydrate or the first verify). */
+export function createVerifier(
+  config: Pick<Config, 'userPoolIds' | 'clientIds' | 'tokenUse' | 'jwksEndpoint'>,
+  options: VerifierOptions = {},
+): TokenVerifier {
+  const fetcher = new JwksFetcher({ ...options, endpoint: config.jwksEndpoint });
+  const issuers = config.userPoolIds.flatMap(poolIssuers);
+  const issuerOf = new Map(issuers.map((i) => [i.jwksUri, i.issuer]));
+  const uriOf = new Map(issuers.map((i) => [i.issuer, i.jwksUri]));
+  // When a fetched set replaces a cached one, the keys the verifier imported from the old set go too.
+  const store: JwksStore = new JwksStore({
+    fetcher,
+    retryMs: options.jwksRetryMs,
+    unknownKidMs: options.jwksUnknownKidMs,
+    onReplace: (uri, jwks) => verifier.cacheJwks(jwks, issuerOf.get(uri) as string),
+  });
+  const verifier = JwtVerifier.create(
+    issuers.map(({ issuer, jwksUri }) => ({ issuer, jwksUri, audience: null, includeRawJwtInErrors: false })),
+    { jwksCache: store },
+  );
+  const cache = claimsCache(options.claimsCacheSize ?? DEFAULT_CLAIMS_CACHE_SIZE);
+  /** The JWKS URI of the issuer a token claims (unverified: only to pick the key set to doubt). */
+  const claimedUri = (token: string): string | undefined => {
+    try {
+      return uriOf.get(decomposeUnverifiedJwt(token).payload.iss as string);
+    } catch {
+      return undefined;
+    }
+  };
+  /**
+   * A signature that fails against a key set that has verified nothing yet may be the set's fault
+   * (a glitch served a wrong key under the real kid): fetch again and retry once; if the set did
+   * not change, that is a fault (500), not a 401 for every caller.
+   */
+  const verifyDoubting = async (token: string, retried = false): Promise<Claims> => {
+    try {
+      return await verifyNow(token);
+    } catch (err) {
+      const uri = err instanceof JwtInvalidSignatureError ? claimedUri(token) : undefined;
+      if (uri === undefined || store.isProven(uri)) throw err;
+      if (!retried && (await store.refresh(uri))) return verifyDoubting(token, true);
+      throw new JwksFault('JwtInvalidSignatureError', 'the signature does not verify with a key set that has verified no token yet');
+    }
+  };
+  // Verifies without awaiting when the key is cached; otherwise the store fetches (bounded).
   const verifyNow = (token: string): Claims | Promise<Claims> => {
     try {
       return verifier.verifySync(token);
@@ -180,30 +228,32 @@ export function createVerifier(
 
   return {
     get fetches() {
-      return fetches;
+      return store.fetches;
     },
     async verify(token) {
-      const hit = recall(token);
+      const hit = cache.recall(token);
       if (hit !== undefined) return hit;
       let claims: Claims;
       try {
-        claims = await verifyNow(token);
+        claims = await verifyDoubting(token);
       } catch (err) {
+        // Claims are checked after the signature: a token refused for its claims proves the key set.
+        if (err instanceof JwtInvalidClaimError) store.confirm(claimedUri(token) ?? '');
         throw classifyVerifyError(err);
       }
-      if (cacheSize > 0 && typeof claims['exp'] === 'number') remember(token, claims);
+      store.confirm(uriOf.get(claims['iss'] as string) as string);
+      checkCognitoClaims(claims, config);
+      if (typeof claims['exp'] === 'number') cache.remember(token, claims);
       return claims;
     },
     async hydrate() {
-      const results = await Promise.allSettled(
-        config.userPoolIds.map((poolId) => jwksCache.getJwks(CognitoJwtVerifier.parseUserPoolId(poolId).jwksUri)),
-      );
+      const pools = config.userPoolIds;
+      const results = await Promise.allSettled(pools.map((poolId) => store.getJwks((poolIssuers(poolId)[0] as { jwksUri: string }).jwksUri)));
       return results.flatMap((r, i) => {
         if (r.status === 'fulfilled') return [];
-        // Named like the fault lines (aws-jwt-verify's classes all call themselves "Error").
         const err = classifyVerifyError(r.reason);
         const name = err instanceof JwksFault ? err.causeName : (err as Error).name;
-        return [{ poolId: config.userPoolIds[i] as string, error: `${name}: ${(err as Error).message}` }];
+        return [{ poolId: pools[i] as string, error: `${name}: ${(err as Error).message}` }];
       });
     },
   };

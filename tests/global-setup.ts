@@ -1,6 +1,6 @@
-// Builds dist/ once before the suites that load the bundle the way Lambda does.
-import { buildFunctions } from '../scripts/lib/build';
+// Builds dist/ once before the suites that load the bundles the way Lambda (and a shell, for the rules tool) does.
+import { buildAll } from '../scripts/lib/build';
 
 export default async function globalSetup(): Promise<void> {
-  await buildFunctions();
+  await buildAll();
 }

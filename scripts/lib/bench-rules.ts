@@ -2,10 +2,12 @@
 import type * as Tinybench from 'tinybench' with { 'resolution-mode': 'import' };
 import type { Task } from 'tinybench' with { 'resolution-mode': 'import' };
 import { toCaller } from '../../src/caller';
-import { buildContext } from '../../src/context';
-import { parseMethodArn } from '../../src/policy/arn';
-import { createPolicyBuilder, type PolicyDocument, type PolicyMode } from '../../src/policy/build';
+import { createDecider } from '../../src/decide';
+import type { AuthorizerRequest } from '../../src/front-doors';
+import { createPolicyBuilder, type PolicyDocument, type PolicyMode } from '../../src/policy';
+import { parseResourceArn } from '../../src/policy/arn';
 import { compileRules, type CompiledRules } from '../../src/rules';
+import { respond } from '../../src/response';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/';
 
@@ -65,29 +67,22 @@ function claimsFor(groups: readonly string[], scope = 'aws.cognito.signin.user.a
 
 interface Decided {
   readonly response: { principalId: string; policyDocument: PolicyDocument; context: unknown };
-  readonly mode: PolicyMode;
+  readonly mode: PolicyMode | undefined;
 }
 
-/** The decision as the handler takes it, after verification: route, cached grant and plan, answer, context. */
+/**
+ * The decision as the handler takes it after verification, through the product's own steps:
+ * caller, decide (plan cached by the caller's signature), respond.
+ */
 function decider(rules: CompiledRules): (claims: Record<string, unknown>, methodArn: string) => Decided {
   const policies = createPolicyBuilder(rules);
-  const grants = new Map<string, { granted: boolean[]; plan: ReturnType<typeof policies.plan> }>();
+  const decide = createDecider(rules, policies);
   return (claims, methodArn) => {
-    const arn = parseMethodArn(methodArn);
+    const arn = parseResourceArn(methodArn);
     const caller = toCaller(claims);
-    const rule = rules.route(arn.method, arn.path);
-    const key = JSON.stringify([caller.groups, caller.scopes]);
-    let grant = grants.get(key);
-    if (grant === undefined) {
-      const granted = rules.grants(caller);
-      grant = { granted, plan: policies.plan(granted) };
-      grants.set(key, grant);
-    }
-    const answer = policies.answer(grant.plan, arn, rule !== undefined && grant.granted[rule.index] === true);
-    return {
-      response: { principalId: caller.sub, policyDocument: answer.policyDocument, context: buildContext(caller) },
-      mode: answer.mode,
-    };
+    const request: AuthorizerRequest = { door: 'rest-token', api: 'rest', answer: 'policy', credential: undefined, arn };
+    const rendered = respond(request, caller, decide(caller, { model: 'rest', method: arn.method, path: arn.path }), policies);
+    return { response: rendered.body as Decided['response'], mode: rendered.mode };
   };
 }
 
@@ -156,7 +151,7 @@ export function thousandRouteFigures(runs = 5) {
     const started = performance.now();
     const { response, mode } = decide(claims, ARN + asked);
     const firstDecisionMs = performance.now() - started;
-    const granted = rules.grants(toCaller(claims)).filter(Boolean).length;
+    const granted = rules.entitlements(rules.signature(toCaller(claims))).filter((e) => e.granted).length;
     return { name, granted, firstDecisionMs, mode, ...policyShape(response) };
   });
   return { routes: doc.routes.length, compileFirstMs: first, compileMedianMs: repeats[repeats.length >> 1] as number, callers };

@@ -12,6 +12,7 @@ import { capturingLogger } from '../helpers/authorizer';
 import { jwksOf, loadOrCreateKey } from '../helpers/issuer';
 import { evaluate } from '../helpers/oracle';
 import { runScript, type Run } from '../helpers/local-api';
+import { policyOf } from '../helpers/policy';
 
 const scenarios = loadScenarios(path.join(ROOT, 'events'));
 
@@ -77,7 +78,7 @@ describe('npm run events', () => {
       scenarios.map(async (s) => {
         const event = JSON.parse(written(s.file)) as { methodArn: string };
         const outcome = await authorizer.handler(event).then(
-          (result) => (evaluate(result, event.methodArn) === 'Allow' ? 'allow' : 'deny'),
+          (result) => (evaluate(policyOf(result), event.methodArn) === 'Allow' ? 'allow' : 'deny'),
           (err: Error) => (err.message === 'Unauthorized' ? 'unauthorized' : `fault: ${err.message}`),
         );
         return [s.file, outcome];

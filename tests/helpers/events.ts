@@ -62,3 +62,58 @@ export function requestEvent(
     },
   } as unknown as APIGatewayRequestAuthorizerEvent;
 }
+
+export interface HttpEventOptions {
+  /** The matched route key (default: `METHOD path`, i.e. a route without parameters); `$default` allowed. */
+  readonly routeKey?: string;
+  /** Identity sources as resolved values; default: the Authorization value alone. */
+  readonly identitySource?: readonly string[] | null;
+  readonly target?: Target;
+}
+
+/** An HTTP API payload 2.0 authorizer event, shaped like a real capture (stage `$default` unless given). */
+export function httpEvent(authorization: string | undefined, method: string, path: string, options: HttpEventOptions = {}): Record<string, unknown> {
+  const target = { ...API, stage: '$default', ...options.target };
+  const rawPath = target.stage === '$default' ? path : `/${target.stage}${path}`;
+  const headers: Record<string, string> = {
+    accept: '*/*',
+    'content-length': '0',
+    host: `${target.apiId}.execute-api.${target.region}.amazonaws.com`,
+    'user-agent': 'HTTPie/3.2.2',
+    'x-amzn-trace-id': 'Root=1-66705bc7-2b4257df30cbee696ef2cf28',
+    'x-forwarded-for': '203.0.113.10',
+    'x-forwarded-port': '443',
+    'x-forwarded-proto': 'https',
+  };
+  if (authorization !== undefined) headers['authorization'] = authorization;
+  const routeKey = options.routeKey ?? `${method} ${path}`;
+  const identitySource = options.identitySource === undefined ? (authorization === undefined ? [] : [authorization]) : options.identitySource;
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: methodArn(method, path, target),
+    identitySource,
+    routeKey,
+    rawPath,
+    rawQueryString: '',
+    headers,
+    requestContext: {
+      accountId: target.account,
+      apiId: target.apiId,
+      domainName: `${target.apiId}.execute-api.${target.region}.amazonaws.com`,
+      domainPrefix: target.apiId,
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'HTTPie/3.2.2' },
+      requestId: 'ZhNHJhhLjoEEPiw=',
+      routeKey,
+      stage: target.stage,
+      time: '17/Jun/2024:15:52:39 +0000',
+      timeEpoch: 1718639559080,
+    },
+  };
+}
+
+/** An HTTP API payload 1.0 authorizer event (REST REQUEST shape plus `version`, `identitySource` as one string). */
+export function http1Event(authorization: string | undefined, method: string, path: string, target: Target = {}): Record<string, unknown> {
+  const event = requestEvent(authorization, method, path, { target: { stage: '$default', ...target } }) as unknown as Record<string, unknown>;
+  return { version: '1.0', ...event, identitySource: authorization ?? '', authorizationToken: authorization ?? '' };
+}

@@ -5,7 +5,7 @@ import { ROOT } from '../../scripts/lib/paths';
 import { startChild, waitForOutput, type Child } from './processes';
 
 /** The scripts `npm run` starts, by file name under scripts/. */
-export type Script = 'local-api.ts' | 'token.ts' | 'events.ts';
+export type Script = 'local-api.ts' | 'token.ts' | 'events.ts' | 'rules.ts';
 
 /** node's arguments to run a script as package.json does: `node --require tsx/cjs scripts/<name>`. */
 export function scriptArgs(script: Script, args: readonly string[] = []): string[] {

@@ -89,13 +89,16 @@ export interface SeededPool {
 const PASSWORD = 'Local-Passw0rd!';
 
 /**
- * Creates the sample API's pool: groups admins/readers/suspended, resource server `pets`
- * (read, write), an app client without a secret that allows ADMIN_USER_PASSWORD_AUTH, users
- * admin (admins), reader (readers), carol (no group), suspended (admins + suspended), and signs
- * them all in with AdminInitiateAuth.
+ * Creates the sample API's pool: groups admins/readers/suspended, a `tenant_id` custom attribute,
+ * resource server `pets` (read, write), an app client without a secret that allows
+ * ADMIN_USER_PASSWORD_AUTH, users admin (admins, tenant acme), reader (readers, tenant acme),
+ * carol (no group, tenant globex), suspended (admins + suspended), and signs them all in with
+ * AdminInitiateAuth. Custom attributes reach ID tokens only, as in Cognito.
  */
 export async function seedPool(client: CognitoIdentityProviderClient): Promise<SeededPool> {
-  const pool = await client.send(new CreateUserPoolCommand({ PoolName: 'pets-local' }));
+  const pool = await client.send(
+    new CreateUserPoolCommand({ PoolName: 'pets-local', Schema: [{ Name: 'tenant_id', AttributeDataType: 'String', Mutable: true }] }),
+  );
   const poolId = pool.UserPool?.Id as string;
   for (const GroupName of ['admins', 'readers', 'suspended']) {
     await client.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName }));
@@ -126,8 +129,11 @@ export async function seedPool(client: CognitoIdentityProviderClient): Promise<S
   const clientId = await makeClient('pets-web');
   const otherClientId = await makeClient('someone-else');
   const users: Record<string, string[]> = { admin: ['admins'], reader: ['readers'], carol: [], suspended: ['admins', 'suspended'] };
+  const tenants: Record<string, string> = { admin: 'acme', reader: 'acme', carol: 'globex' };
   for (const [Username, groups] of Object.entries(users)) {
-    await client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username, MessageAction: 'SUPPRESS' }));
+    const tenant = tenants[Username];
+    const UserAttributes = tenant === undefined ? [] : [{ Name: 'custom:tenant_id', Value: tenant }];
+    await client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username, MessageAction: 'SUPPRESS', UserAttributes }));
     await client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username, Password: PASSWORD, Permanent: true }));
     for (const GroupName of groups) await client.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username, GroupName }));
   }

@@ -2,6 +2,7 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../src/authorizer';
 import { evaluate } from './oracle';
+import { policyOf } from './policy';
 
 export type Outcome =
   | { readonly kind: 'allow' | 'deny'; readonly result: APIGatewayAuthorizerResult }
@@ -10,12 +11,14 @@ export type Outcome =
 
 /**
  * Runs the handler and sorts the answer as API Gateway would: a thrown `Unauthorized` is a 401,
- * any other throw a 500; a policy is an Allow only when it allows the event's own methodArn.
+ * any other throw a 500; a policy is an Allow only when it allows the event's own methodArn (or routeArn).
  */
 export async function outcomeOf(handler: AuthorizerHandler, event: unknown): Promise<Outcome> {
   try {
-    const result = await handler(event);
-    const arn = (event as { methodArn?: unknown } | null)?.methodArn;
+    const result = policyOf(await handler(event));
+    // The ARN API Gateway evaluates the policy against: methodArn (REST, HTTP 1.0) or routeArn (HTTP 2.0).
+    const e = event as { methodArn?: unknown; routeArn?: unknown } | null;
+    const arn = e?.methodArn ?? e?.routeArn;
     return { kind: typeof arn === 'string' && evaluate(result, arn) === 'Allow' ? 'allow' : 'deny', result };
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));

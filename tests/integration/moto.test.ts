@@ -207,6 +207,88 @@ describe('the built authorizer with moto’s ID tokens (TOKEN_USE=id)', () => {
   });
 });
 
+describe('the built authorizer with claim-bound rules and moto’s tokens', () => {
+  const RULES = {
+    routes: [
+      { route: 'GET /users/{userId}/pets', allow: ['authenticated'], bind: { userId: 'sub' } },
+      { route: 'ANY /tenants/{tenantId}/{proxy+}', allow: ['authenticated'], bind: { tenantId: 'custom:tenant_id' } },
+    ],
+  };
+  let idTokens: BuiltAuthorizer;
+  let accessTokens: BuiltAuthorizer;
+  beforeAll(async () => {
+    idTokens = await startBuiltAuthorizer({ ...motoIssuerEnv(), TOKEN_USE: 'id', ROUTE_RULES: JSON.stringify(RULES) });
+    accessTokens = await startBuiltAuthorizer({ ...motoIssuerEnv(), ROUTE_RULES: JSON.stringify(RULES) });
+  }, 30_000);
+  afterAll(async () => {
+    await idTokens?.stop();
+    await accessTokens?.stop();
+  });
+
+  it('finds the custom attribute in ID tokens and not in access tokens, as Cognito issues them', () => {
+    // Act
+    const [id, access] = [claimsOf(pool.tokens.reader.id), claimsOf(pool.tokens.reader.access)];
+
+    // Assess
+    expect(id['custom:tenant_id']).toBe('acme');
+    expect(access).not.toHaveProperty('custom:tenant_id');
+  });
+
+  it('opens a tenant’s paths to its users’ ID tokens and no other tenant’s', async () => {
+    // Prepare
+    const asks: [string, string][] = [
+      [pool.tokens.reader.id, '/tenants/acme/pets/1'],
+      [pool.tokens.reader.id, '/tenants/globex/pets/1'],
+      [pool.tokens.reader.id, '/tenants/acme2/pets/1'],
+      [pool.tokens.carol.id, '/tenants/globex/pets/1'],
+      [pool.tokens.carol.id, '/tenants/acme/pets/1'],
+    ];
+
+    // Act
+    const verdicts = await Promise.all(asks.map(([t, p]) => decide(idTokens, t, 'GET', p)));
+
+    // Assess
+    expect(verdicts).toEqual(['allow', 'deny', 'deny', 'allow', 'deny']);
+  });
+
+  it('answers a cached tenant policy that never opens another tenant', async () => {
+    // Prepare
+    const arn = methodArn('GET', '/tenants/acme/pets/1');
+
+    // Act
+    const outcome = await idTokens.invoke({ type: 'TOKEN', authorizationToken: `Bearer ${pool.tokens.admin.id}`, methodArn: arn });
+
+    // Assess
+    expect(outcome.kind).toBe('answer');
+    if (outcome.kind !== 'answer') return;
+    expect(['DELETE /tenants/acme/x', 'GET /tenants/globex/pets/1', 'GET /tenants/acm/pets'].map((r) => evaluate(outcome.result, methodArn(...(r.split(' ') as [string, string])))))
+      .toEqual(['Allow', 'Deny', 'Deny']);
+  });
+
+  it('binds the owner route to the access token’s sub', async () => {
+    // Prepare
+    const sub = claimsOf(pool.tokens.carol.access)['sub'] as string;
+    const other = claimsOf(pool.tokens.reader.access)['sub'] as string;
+
+    // Act
+    const verdicts = [
+      await decide(accessTokens, pool.tokens.carol.access, 'GET', `/users/${sub}/pets`),
+      await decide(accessTokens, pool.tokens.carol.access, 'GET', `/users/${other}/pets`),
+    ];
+
+    // Assess
+    expect(verdicts).toEqual(['allow', 'deny']);
+  });
+
+  it('denies tenant routes to access tokens, which carry no custom attribute', async () => {
+    // Act
+    const verdict = await decide(accessTokens, pool.tokens.reader.access, 'GET', '/tenants/acme/pets/1');
+
+    // Assess
+    expect(verdict).toBe('deny');
+  });
+});
+
 describe('npm start against moto_server', () => {
   let api: LocalApi;
   beforeAll(async () => {

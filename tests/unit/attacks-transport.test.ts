@@ -31,6 +31,9 @@ describe('transport attacks', () => {
     ['a token just over the 16 KB limit', () => `Bearer ${garbage(Math.ceil((MAX_TOKEN_LENGTH * 3) / 4))}`],
     ['a 1 MB token', () => `Bearer ${garbage(768 * 1024)}`],
     ['a 1 MB run of spaces before the token', () => `Bearer ${' '.repeat(1024 * 1024)}${good}`],
+    // The limit applies to what was sent, not to what is left after trimming.
+    ['a 1 MB run of spaces, then the whole credential', () => `${' '.repeat(1024 * 1024)}Bearer ${good}`],
+    ['the whole credential, then 1 MB of tabs', () => `Bearer ${good}${'\t'.repeat(1024 * 1024)}`],
     ['four segments', () => `Bearer ${good}.${parts()[2]}`],
     ['five segments', () => `Bearer ${parts()[0]}.${parts()[1]}.${parts()[1]}.${parts()[1]}.${parts()[2]}`],
     ['a hundred segments', () => `Bearer ${Array.from({ length: 100 }, () => 'abc').join('.')}`],

@@ -8,6 +8,7 @@ import { cognitoClaims, signJwt } from '../helpers/issuer';
 import { governingRoute, rulesAllow, sampleRequests } from '../helpers/oracle';
 import { CALLERS, TEST_RULES, type CallerName } from '../helpers/rules';
 import type { Authorizer } from '../../src/authorizer';
+import { policyOf } from '../helpers/policy';
 
 describe('cache safety', () => {
   let t: TestSetup;
@@ -33,8 +34,8 @@ describe('cache safety', () => {
 
       // Act
       for (const [askedMethod, askedPath] of requests) {
-        const result: APIGatewayAuthorizerResult = await authorizer.handler(
-          tokenEvent(`Bearer ${token}`, askedMethod, askedPath),
+        const result: APIGatewayAuthorizerResult = policyOf(
+          await authorizer.handler(tokenEvent(`Bearer ${token}`, askedMethod, askedPath)),
         );
         const evaluate = evaluator(result);
         for (const [method, path] of routed) {

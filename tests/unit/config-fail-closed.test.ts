@@ -57,6 +57,9 @@ describe('configuration fails closed', () => {
     ['TOKEN_USE', 'both', 'access,id'],
     ['TOKEN_USE', 'refresh', 'refresh'],
     ['TOKEN_USE', 'any', '*'],
+    ['SIMPLE_RESPONSES', 'upper case', 'TRUE'],
+    ['SIMPLE_RESPONSES', 'yes', 'yes'],
+    ['SIMPLE_RESPONSES', 'a number', '1'],
     ['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'http to a private address', 'http://10.0.0.1:5000'],
     ['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'http to a public host', 'http://cognito.example.com'],
     ['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'http to a look-alike of localhost', 'http://localhost.evil.example'],
@@ -96,6 +99,8 @@ describe('configuration fails closed', () => {
     ['a __proto__ key', '{"routes":[{"route":"GET /pets","allow":["authenticated"]}],"__proto__":{"deny":[]}}'],
     ['a constructor key', '{"routes":[{"route":"GET /pets","allow":["authenticated"],"constructor":{"prototype":{"x":1}}}]}'],
     ['a nested prototype key', '{"routes":[{"route":"GET /pets","allow":["authenticated"]}],"description":"x","deny":[],"x":{"prototype":1}}'],
+    ['a duplicated top-level key', '{"routes":[{"route":"GET /pets","allow":[]}],"routes":[{"route":"GET /pets","allow":["authenticated"]}]}'],
+    ['a duplicated key in a route', '{"routes":[{"route":"GET /pets","allow":[],"allow":["authenticated"]}]}'],
   ])('refuses ROUTE_RULES that is %s, naming ROUTE_RULES', (_name, value) => {
     // Act
     const { error } = build({ ROUTE_RULES: value });
@@ -145,6 +150,19 @@ describe('configuration fails closed', () => {
     ['"Authenticated" in another case', { routes: [{ route: 'GET /pets', allow: ['Authenticated'] }] }, 'routes[0].allow[0]'],
     ['a grant that is not a string', { routes: [{ route: 'GET /pets', allow: [{ group: 'admins' }] }] }, 'routes[0].allow[0]'],
     ['an unknown deny kind', { routes: ROUTES, deny: ['user:mallory'] }, 'deny[0]'],
+    ['a claim grant without a value', { routes: [{ route: 'GET /pets', allow: ['claim:custom:plan'] }] }, 'routes[0].allow[0]'],
+    ['a claim grant with an empty value', { routes: [{ route: 'GET /pets', allow: ['claim:plan='] }] }, 'routes[0].allow[0]'],
+    ['a claim grant without a name', { routes: [{ route: 'GET /pets', allow: ['claim:=pro'] }] }, 'routes[0].allow[0]'],
+    ['a claim name with a space', { routes: [{ route: 'GET /pets', allow: ['claim:my plan=pro'] }] }, 'routes[0].allow[0]'],
+    ['a claim deny without a value', { routes: ROUTES, deny: ['claim:banned'] }, 'deny[0]'],
+    ['a binding that is not an object', { routes: [{ route: 'GET /u/{userId}', allow: ['authenticated'], bind: ['userId'] }] }, 'routes[0].bind'],
+    ['an empty binding', { routes: [{ route: 'GET /u/{userId}', allow: ['authenticated'], bind: {} }] }, 'routes[0].bind'],
+    ['a binding of a parameter the route lacks', { routes: [{ route: 'GET /u/{userId}', allow: ['authenticated'], bind: { id: 'sub' } }] }, 'routes[0].bind.id'],
+    ['a binding of a literal segment', { routes: [{ route: 'GET /u/me', allow: ['authenticated'], bind: { me: 'sub' } }] }, 'routes[0].bind.me'],
+    ['a binding of a greedy parameter', { routes: [{ route: 'ANY /t/{proxy+}', allow: ['authenticated'], bind: { proxy: 'custom:t' } }] }, 'routes[0].bind.proxy'],
+    ['a binding to an empty claim name', { routes: [{ route: 'GET /u/{userId}', allow: ['authenticated'], bind: { userId: '' } }] }, 'routes[0].bind.userId'],
+    ['a binding to a claim name that is not a string', { routes: [{ route: 'GET /u/{userId}', allow: ['authenticated'], bind: { userId: 7 } }] }, 'routes[0].bind.userId'],
+    ['a binding to a claim name with a space', { routes: [{ route: 'GET /u/{userId}', allow: ['authenticated'], bind: { userId: 'my sub' } }] }, 'routes[0].bind.userId'],
   ])('refuses rules that have %s, naming %s', (_name, doc, path) => {
     // Act
     const { error } = build({ ROUTE_RULES: rules(doc) });
@@ -157,6 +175,10 @@ describe('configuration fails closed', () => {
   it.each([
     ['several pools and clients with spaces', { USER_POOL_IDS: `${POOL_ID}, eu-west-1_Other9`, CLIENT_IDS: `${CLIENT_ID} , abc` }],
     ['TOKEN_USE id with spaces', { TOKEN_USE: ' id ' }],
+    ['SIMPLE_RESPONSES true', { SIMPLE_RESPONSES: 'true' }],
+    ['SIMPLE_RESPONSES false', { SIMPLE_RESPONSES: 'false' }],
+    ['a claim grant whose name has colons and value has "="', { ROUTE_RULES: rules({ routes: [{ route: 'GET /r', allow: ['claim:custom:plan=a=b'] }] }) }],
+    ['bound parameters', { ROUTE_RULES: rules({ routes: [{ route: 'GET /t/{tenantId}/u/{userId}', allow: ['authenticated'], bind: { userId: 'sub', tenantId: 'custom:tenant_id' } }] }) }],
     // Hydration starts at once: every endpoint here is a closed loopback port (nothing leaves the host).
     ['an http endpoint on localhost', { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://localhost:9' }],
     ['an http endpoint on [::1]', { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://[::1]:9' }],

@@ -3,6 +3,7 @@ import { setup, type TestSetup } from '../helpers/authorizer';
 import { requestEvent, tokenEvent } from '../helpers/events';
 import { cognitoClaims, makeKey, OTHER_CLIENT_ID, OTHER_POOL_ID, signJwt } from '../helpers/issuer';
 import type { Authorizer } from '../../src/authorizer';
+import { policyOf } from '../helpers/policy';
 
 describe('credentials', () => {
   let t: TestSetup;
@@ -66,7 +67,7 @@ describe('credentials', () => {
     const event = tokenEvent(spell(good), 'GET', '/pets');
 
     // Act
-    const result = await authorizer.handler(event);
+    const result = policyOf(await authorizer.handler(event));
 
     // Assess
     expect(result.policyDocument.Statement.some((s) => s.Effect === 'Allow')).toBe(true);
@@ -79,7 +80,7 @@ describe('credentials', () => {
       const event = requestEvent(`Bearer ${good}`, 'GET', '/pets', { headerName });
 
       // Act
-      const result = await authorizer.handler(event);
+      const result = policyOf(await authorizer.handler(event));
 
       // Assess
       expect(result.context?.['groups']).toBe('["readers"]');

@@ -5,6 +5,7 @@ import { methodArn, requestEvent, tokenEvent } from '../helpers/events';
 import { cognitoClaims, signJwt } from '../helpers/issuer';
 import { CALLERS, TEST_RULES, type CallerName } from '../helpers/rules';
 import type { Authorizer } from '../../src/authorizer';
+import { policyOf } from '../helpers/policy';
 
 type Expect = 'Allow' | 'Deny';
 // [method, path, callers allowed] — every other caller is denied.
@@ -62,7 +63,7 @@ describe('decisions', () => {
     const event = tokenEvent(`Bearer ${tokens.get(caller) as string}`, method, path);
 
     // Act
-    const result = await authorizer.handler(event);
+    const result = policyOf(await authorizer.handler(event));
 
     // Assess
     expect(result.principalId).toBe(`sub-${caller}`);
@@ -74,7 +75,7 @@ describe('decisions', () => {
     const event = requestEvent(`Bearer ${tokens.get(caller) as string}`, method, path);
 
     // Act
-    const result = await authorizer.handler(event);
+    const result = policyOf(await authorizer.handler(event));
 
     // Assess
     expect(evaluate(result, event.methodArn)).toBe(expected);
@@ -106,7 +107,7 @@ describe('decisions', () => {
     const token = signJwt(t.key, cognitoClaims({ groups: ['a,b', 'readers'], scopes: ['pets/read', 'openid'], sub: 's-1', username: 'alice' }));
 
     // Act
-    const result = await authorizer.handler(tokenEvent(`Bearer ${token}`, 'GET', '/pets'));
+    const result = policyOf(await authorizer.handler(tokenEvent(`Bearer ${token}`, 'GET', '/pets')));
 
     // Assess
     expect(result.context).toEqual({
@@ -122,7 +123,7 @@ describe('decisions', () => {
 
   it('never allows on another API, stage, account or region', async () => {
     // Prepare
-    const result = await authorizer.handler(tokenEvent(`Bearer ${tokens.get('admin') as string}`, 'GET', '/pets'));
+    const result = policyOf(await authorizer.handler(tokenEvent(`Bearer ${tokens.get('admin') as string}`, 'GET', '/pets')));
 
     // Act
     const elsewhere = [

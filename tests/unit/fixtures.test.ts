@@ -8,6 +8,7 @@ import { evaluate } from '../helpers/oracle';
 import { setup, type TestSetup } from '../helpers/authorizer';
 import { mintToken } from '../helpers/issuer';
 import type { Authorizer } from '../../src/authorizer';
+import { policyOf } from '../helpers/policy';
 
 const EVENTS = path.join(ROOT, 'events');
 const scenarios = loadScenarios(EVENTS);
@@ -52,7 +53,7 @@ describe('events/ fixtures', () => {
 
     // Act
     const outcome = await authorizer.handler(event).then(
-      (result) => (evaluate(result, event.methodArn) === 'Allow' ? 'allow' : 'deny'),
+      (result) => (evaluate(policyOf(result), event.methodArn) === 'Allow' ? 'allow' : 'deny'),
       (err: Error) => (err.message === 'Unauthorized' ? 'unauthorized' : `fault: ${err.message}`),
     );
 

@@ -3,8 +3,7 @@
 import fc from 'fast-check';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { Authorizer } from '../../src/authorizer';
-import { parseMethodArn } from '../../src/policy/arn';
-import { createPolicyBuilder, DEFAULT_POLICY_BUDGET_BYTES, type PolicyAnswer } from '../../src/policy/build';
+import { DEFAULT_POLICY_BUDGET_BYTES, type PolicyAnswer } from '../../src/policy';
 import { compileGlobs } from '../../src/policy/glob';
 import { compileRules } from '../../src/rules';
 import { setup, type LogLine, type TestSetup } from '../helpers/authorizer';
@@ -13,6 +12,7 @@ import { evaluate, evaluator, iamMatch } from '../helpers/oracle';
 import { cognitoClaims, signJwt } from '../helpers/issuer';
 import { governingRoute, METHODS, routeAllows, rulesAllow, sampleRequests, type RulesDoc, type Who } from '../helpers/oracle';
 import { outcomeOf } from '../helpers/outcome';
+import { policyHarness, policyOf } from '../helpers/policy';
 import { TEST_RULES } from '../helpers/rules';
 
 // Fixed seeds keep CI reproducible; FUZZ_SEED explores new ground (a failure prints its seed and path).
@@ -298,17 +298,12 @@ describe('fuzzing: random rule sets against the policy builder', () => {
         fc.array(fc.tuple(fc.constantFrom(...METHODS), pathArb), { minLength: 1, maxLength: 4 }),
         fc.constantFrom(DEFAULT_POLICY_BUDGET_BYTES, DEFAULT_POLICY_BUDGET_BYTES, 700, 350),
         (rules, callers, asks, budget) => {
-          const compiled = compileRules(rules);
-          const builder = createPolicyBuilder(compiled, budget);
+          const harness = policyHarness(rules, { budget });
           const routed = routedRequests(rules, asks.map(([, p]) => p));
           for (const who of callers) {
-            const granted = compiled.grants({ groups: who.groups ?? [], scopes: who.scopes ?? [] });
-            const plan = builder.plan(granted);
             const expected = routed.map((r) => routeAllows(rules, who, r.index));
             for (const [method, path] of asks) {
-              const arn = parseMethodArn(methodArn(method, path));
-              const rule = compiled.route(arn.method, arn.path);
-              const answer = builder.answer(plan, arn, rule !== undefined && granted[rule.index] === true);
+              const answer = harness.ask(who, method, path);
               modes.set(answer.mode, (modes.get(answer.mode) ?? 0) + 1);
               checked += expected.length;
               const problems = disagreements(rules, who, answer, [method, path], routed, expected);
@@ -330,12 +325,9 @@ describe('fuzzing: random rule sets against the policy builder', () => {
   it('reports a policy as adjusted, not full, when a Deny the caller needs also covers granted requests', () => {
     // Prepare: {p0} beats {proxy+} for one segment; denying DELETE/* for it also denies /v/w.
     const rules = { routes: [{ route: 'DELETE /{proxy+}', allow: ['authenticated'] }, { route: 'DELETE /{p0}', allow: [] }] };
-    const compiled = compileRules(rules);
-    const builder = createPolicyBuilder(compiled);
-    const granted = compiled.grants({ groups: [], scopes: [] });
 
     // Act
-    const answer = builder.answer(builder.plan(granted), parseMethodArn(methodArn('DELETE', '/')), false);
+    const answer = policyHarness(rules).ask({}, 'DELETE', '/');
 
     // Assess
     expect(answer.mode).toBe('adjusted');
@@ -349,7 +341,7 @@ describe('fuzzing: random rule sets against the policy builder', () => {
       fc.property(rulesArb, fc.array(fc.tuple(fc.constantFrom(...METHODS), pathArb), { minLength: 1, maxLength: 8 }), (rules, asks) => {
         const compiled = compileRules(rules);
         for (const [method, path] of asks) {
-          const index = compiled.route(method, path)?.index ?? -1;
+          const index = compiled.route('rest', method, path)?.index ?? -1;
           if (index !== governingRoute(rules, method, path)) {
             throw new Error(`${JSON.stringify(rules)}: ${method} ${path} → ${index}`);
           }
@@ -410,7 +402,7 @@ describe('fuzzing: random rule sets through the handler', () => {
           const expected = routed.map((r) => routeAllows(rules, who, r.index));
           for (const [method, path] of asks) {
             t.logs.length = 0;
-            const result = await authorizer.handler(tokenEvent(`Bearer ${tokenFor(who)}`, method, path));
+            const result = policyOf(await authorizer.handler(tokenEvent(`Bearer ${tokenFor(who)}`, method, path)));
             const line = t.logs.find((l: LogLine) => l['message'] === 'decision') as LogLine;
             const mode = line['policyMode'] as PolicyAnswer['mode'];
             const unrepresentable = ['wildcard-in-path', 'resource-too-long'].includes(line['reason'] as string)

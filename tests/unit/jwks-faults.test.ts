@@ -9,8 +9,11 @@ import { cognitoClaims, makeKey, signJwt, type JwksMode, type SigningKey } from 
 import { outcomeOf, type Outcome } from '../helpers/outcome';
 
 const ADMIN = { groups: ['admins'], sub: 'sub-admin' } as const;
-/** Short attempts keep the table fast; one test below measures the shipped defaults. */
-const FAST = { attemptTimeoutMs: 200 } as const;
+/** Short attempts and retry window keep the table fast; tests below measure the shipped defaults. */
+const FAST = { attemptTimeoutMs: 200, jwksRetryMs: 100 } as const;
+/** Longer than FAST's retry window: a fetch that failed may be tried again after it. */
+const AFTER_RETRY_WINDOW_MS = 150;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** The documented bound with the defaults: two attempts of 1 s, plus scheduling slack. */
 const BOUND_MS = 3000;
 
@@ -104,13 +107,14 @@ describe('JWKS faults', () => {
       expect(t.logs.find((l) => l['message'] === 'JWKS hydration failed; will retry on demand')).toMatchObject({ level: 'WARN', error: expect.stringMatching(/^(NonRetryable)?FetchError|^JwksValidationError/) });
     });
 
-    it('recovers on the next request once the JWKS is back, without a new authorizer', async () => {
+    it('recovers by itself within the retry window once the JWKS is back, without a new authorizer', async () => {
       // Prepare
       const repair = await breakJwks(t, fault);
       const authorizer = t.make(env, FAST);
       const token = signJwt(t.key, cognitoClaims(ADMIN));
       const first = await timed(authorizer, token);
       await repair();
+      await sleep(AFTER_RETRY_WINDOW_MS);
 
       // Act
       const second = await timed(authorizer, token);
@@ -146,6 +150,7 @@ describe('JWKS faults', () => {
       const token = signJwt(rotated, cognitoClaims(ADMIN));
       await timed(authorizer, token);
       await repair();
+      await sleep(AFTER_RETRY_WINDOW_MS);
 
       // Act
       const outcome = await timed(authorizer, token);
@@ -153,6 +158,65 @@ describe('JWKS faults', () => {
       // Assess
       expect(outcome.kind).toBe('allow');
     });
+  });
+
+  describe.each([
+    ['an encryption key', (k: SigningKey) => ({ ...k.jwk, use: 'enc' })],
+    ['a symmetric key', (k: SigningKey) => ({ kty: 'oct', kid: k.kid, k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ' })],
+    ['a three-byte RSA modulus', (k: SigningKey) => ({ ...k.jwk, n: 'AAAA' })],
+    ['another valid key', (k: SigningKey) => ({ ...makeKey(k.kid).jwk })],
+    ['no key', undefined],
+  ])('a cold start whose key set has %s under the real kid', (_name, glitch) => {
+    it('answers valid callers with a fault, never 401, and recovers by itself once the endpoint is fixed', async () => {
+      // Prepare
+      t.jwks.keys = glitch === undefined ? [rotated] : [{ ...t.key, jwk: glitch(t.key) }];
+      const authorizer = t.make(env, FAST);
+      await authorizer.ready;
+      const token = signJwt(t.key, cognitoClaims(ADMIN));
+
+      // Act
+      const during = await timed(authorizer, token);
+      t.jwks.keys = [t.key];
+      await sleep(AFTER_RETRY_WINDOW_MS);
+      const after = await timed(authorizer, token);
+
+      // Assess
+      expect(during.kind).toBe('fault');
+      expect(faultLine()).toMatchObject({ reason: 'jwks' });
+      expect(after.kind).toBe('allow');
+    });
+  });
+
+  it('answers a bad signature with a fault, and fetches the key set again, while the set has verified nothing', async () => {
+    // Prepare
+    const authorizer = t.make(env, FAST);
+    await authorizer.ready;
+    const good = signJwt(t.key, cognitoClaims(ADMIN));
+    const before = t.jwks.requests;
+
+    // Act
+    const tampered = await timed(authorizer, good.slice(0, -4) + 'AAAA');
+    const valid = await timed(authorizer, good);
+    const tamperedAgain = await timed(authorizer, good.slice(0, -6) + 'AAAAAA');
+
+    // Assess
+    expect([tampered.kind, valid.kind, tamperedAgain.kind]).toEqual(['fault', 'allow', 'unauthorized']);
+    expect(t.jwks.requests - before).toBe(1);
+  });
+
+  it('keeps a key set that works when a glitch coincides with an unknown-kid token', async () => {
+    // Prepare: a warm instance whose set has verified a token
+    const authorizer = t.make(env, FAST);
+    const token = signJwt(t.key, cognitoClaims(ADMIN));
+    expect((await timed(authorizer, token)).kind).toBe('allow');
+    t.jwks.keys = [rotated];
+
+    // Act
+    const forged = await timed(authorizer, signJwt({ ...rotated, kid: randomUUID() }, cognitoClaims(ADMIN)));
+    const valid = await timed(authorizer, signJwt(t.key, cognitoClaims({ ...ADMIN, sub: 'another' })));
+
+    // Assess
+    expect([forged.kind, valid.kind]).toEqual(['unauthorized', 'allow']);
   });
 
   describe('with the shipped timeouts (1 s an attempt, one retry)', () => {
@@ -217,9 +281,10 @@ describe('JWKS faults', () => {
     });
 
     it('costs a bounded number of fetches for a flood of unknown kids, sequential or concurrent', async () => {
-      // Prepare
+      // Prepare: a warm instance, whose key set has verified a token
       const authorizer = t.make(env);
       await authorizer.ready;
+      expect((await timed(authorizer, signJwt(t.key, cognitoClaims(ADMIN)))).kind).toBe('allow');
       const forged = Array.from({ length: 200 }, () => signJwt({ ...rotated, kid: randomUUID() }, cognitoClaims(ADMIN)));
       const before = t.jwks.requests;
 
@@ -231,6 +296,22 @@ describe('JWKS faults', () => {
       // Assess
       expect([...sequential, ...concurrent].every((o) => o.kind === 'unauthorized')).toBe(true);
       expect(t.jwks.requests - before).toBeLessThanOrEqual(2);
+    });
+
+    it('answers unknown kids with a fault, not Unauthorized, while the key set has verified nothing yet', async () => {
+      // Prepare: a set that lacks the kid of every real token would otherwise make them all 401s
+      const authorizer = t.make(env);
+      await authorizer.ready;
+      const forged = Array.from({ length: 20 }, () => signJwt({ ...rotated, kid: randomUUID() }, cognitoClaims(ADMIN)));
+      const before = t.jwks.requests;
+
+      // Act
+      const outcomes = await Promise.all(forged.map((token) => timed(authorizer, token)));
+
+      // Assess
+      expect(outcomes.every((o) => o.kind === 'fault')).toBe(true);
+      expect(faultLine()).toMatchObject({ reason: 'jwks', error: 'KidNotFoundInJwksError' });
+      expect(t.jwks.requests - before).toBe(1);
     });
 
     it('shares one fetch among concurrent first requests at cold start', async () => {

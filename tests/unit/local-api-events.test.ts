@@ -12,8 +12,8 @@ import {
   TOKEN_VALIDATION_EXPRESSION,
   tokenAuthorizerEvent,
 } from '../../scripts/lib/local-api/rest';
-import { extractToken } from '../../src/credentials';
-import { parseMethodArn } from '../../src/policy/arn';
+import { authorizationHeader, parseCredential } from '../../src/credentials';
+import { parseResourceArn } from '../../src/policy/arn';
 import { setup, type TestSetup } from '../helpers/authorizer';
 import { tokenEvent } from '../helpers/events';
 import { mintToken } from '../helpers/issuer';
@@ -26,6 +26,8 @@ const request = (method: string, url: string, rawHeaders: string[] = []): Incomi
 const rest = createRouter(['GET /pets/{petId}', 'ANY /files/{proxy+}']);
 const http = createRouter(['GET /pets/{petId}', '$default'], { kind: 'http' });
 const routedBy = (router: typeof rest, method: string, path: string): Routed => router.resolve(method, path) as Routed;
+/** The bearer token the authorizer finds in an event's headers. */
+const tokenOf = (event: Record<string, unknown>): string => parseCredential(authorizationHeader(event['headers'], event['multiValueHeaders']));
 const allowed = { principalId: 'sub-1', context: { groups: '["admins"]', n: 2, ok: true }, integrationLatency: 4 };
 
 describe('local API events: REST', () => {
@@ -39,7 +41,7 @@ describe('local API events: REST', () => {
 
   it('builds a methodArn the authorizer parses into the local API, stage, method and path', () => {
     // Act
-    const parsed = parseMethodArn(methodArn('DELETE', '/pets/17'));
+    const parsed = parseResourceArn(methodArn('DELETE', '/pets/17'));
 
     // Assess
     expect([parsed.apiId, parsed.stage, parsed.method, parsed.path]).toEqual(['localapi01', 'local', 'DELETE', '/pets/17']);
@@ -53,7 +55,7 @@ describe('local API events: REST', () => {
     const event = requestAuthorizerEvent(req, routedBy(rest, 'GET', '/pets/a%20b'));
 
     // Assess
-    expect([extractToken(event), event['resource'], event['pathParameters'], event['queryStringParameters'], event['multiValueQueryStringParameters']]).toEqual([
+    expect([tokenOf(event), event['resource'], event['pathParameters'], event['queryStringParameters'], event['multiValueQueryStringParameters']]).toEqual([
       'a.b.c',
       '/pets/{petId}',
       { petId: 'a b' },
@@ -182,7 +184,7 @@ describe('local API events: HTTP API', () => {
       queryStringParameters: { limit: '3', q: 'x' },
       requestContext: { routeKey: 'GET /pets/{petId}', stage: '$default' },
     });
-    expect(extractToken(event)).toBe('a.b.c');
+    expect(tokenOf(event)).toBe('a.b.c');
   });
 
   it('builds a payload 2.0 proxy event with the authorizer context under requestContext.authorizer.lambda', () => {

@@ -173,6 +173,28 @@ describe('oracle: HTTP API routing', () => {
     expect(routed?.route).toBe(expected);
   });
 
+  it('prefers a full match to a greedy one, whatever the segments, as the developer guide ranks them', () => {
+    // Prepare
+    const ranked = createRouter(['GET /x/{proxy+}', 'GET /{a}/y', 'ANY /x/{b}/{c}'], { kind: 'http' });
+
+    // Act
+    const routed = [ranked.resolve('GET', '/x/y'), ranked.resolve('GET', '/x/y/z'), ranked.resolve('GET', '/x/y/z/w')];
+
+    // Assess
+    expect(routed.map((r) => r?.route)).toEqual(['GET /{a}/y', 'ANY /x/{b}/{c}', 'GET /x/{proxy+}']);
+  });
+
+  it('does not route a trailing slash on an HTTP API, and routes one as its resource on a REST API', () => {
+    // Prepare
+    const rules = { routes: [{ route: 'GET /pets', allow: ['authenticated'] }] };
+
+    // Act
+    const allowed = [rulesAllow(rules, {}, 'GET', '/pets/', 'rest'), rulesAllow(rules, {}, 'GET', '/pets/', 'http'), rulesAllow(rules, {}, 'GET', '/pets//', 'rest')];
+
+    // Assess
+    expect(allowed).toEqual([true, false, false]);
+  });
+
   it('sends what no route matches to $default when the API has one, else nowhere', () => {
     // Act
     const routed = [withDefault.resolve('GET', '/'), router.resolve('GET', '/'), withDefault.resolve('GET', '/pets/export')];

@@ -1,21 +1,10 @@
 // Policy building: methodArn parsing, ANY expansion, explicit Denies, the asked route made exact,
 // the size budget, and never an empty statement list.
 import { EventError } from '../../src/errors';
-import { parseMethodArn } from '../../src/policy/arn';
-import { createPolicyBuilder } from '../../src/policy/build';
-import { compileRules } from '../../src/rules';
+import { parseResourceArn } from '../../src/policy/arn';
 import { evaluate } from '../helpers/oracle';
 import { methodArn } from '../helpers/events';
-
-function answerFor(doc: unknown, who: { groups?: string[]; scopes?: string[] }, method: string, path: string, budget?: number) {
-  const rules = compileRules(doc);
-  const builder = createPolicyBuilder(rules, budget);
-  const arn = parseMethodArn(methodArn(method, path));
-  const granted = rules.grants({ groups: who.groups ?? [], scopes: who.scopes ?? [] });
-  const rule = rules.route(arn.method, arn.path);
-  const answer = builder.answer(builder.plan(granted), arn, rule !== undefined && granted[rule.index] === true);
-  return { ...answer, result: { principalId: 'p', policyDocument: answer.policyDocument } };
-}
+import { answerFor } from '../helpers/policy';
 
 describe('methodArn', () => {
   it('parses partition, region, account, API, stage, method and path', () => {
@@ -23,7 +12,7 @@ describe('methodArn', () => {
     const text = 'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abc123/v1_beta/GET/pets/17/a:b';
 
     // Act
-    const arn = parseMethodArn(text);
+    const arn = parseResourceArn(text);
 
     // Assess
     expect(arn).toMatchObject({ partition: 'aws-us-gov', region: 'us-gov-west-1', account: '123456789012', apiId: 'abc123', stage: 'v1_beta', method: 'GET', path: '/pets/17/a:b' });
@@ -32,7 +21,7 @@ describe('methodArn', () => {
 
   it('reads the root path as /', () => {
     // Act
-    const arn = parseMethodArn('arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/');
+    const arn = parseResourceArn('arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/');
 
     // Assess
     expect(arn.path).toBe('/');
@@ -51,7 +40,7 @@ describe('methodArn', () => {
     ['over 1,600 characters', `arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/${'a'.repeat(1600)}`],
   ])('refuses a methodArn that is %s as an event fault', (_name, value) => {
     // Act
-    const parse = () => parseMethodArn(value);
+    const parse = () => parseResourceArn(value);
 
     // Assess
     expect(parse).toThrow(EventError);
@@ -74,7 +63,7 @@ describe('policy', () => {
 
     // Assess
     const deny = policyDocument.Statement.find((s) => s.Effect === 'Deny');
-    expect(deny?.Resource).toEqual([methodArn('GET', '/pets/*/owner')]);
+    expect(deny?.Resource).toEqual([methodArn('GET', '/pets/*/owner'), methodArn('*/', '/*'), methodArn('*', '/*/')]);
     expect(evaluate(result, methodArn('GET', '/pets/17/owner'))).toBe('Deny');
     expect(evaluate(result, methodArn('GET', '/pets/17'))).toBe('Allow');
   });
@@ -162,5 +151,169 @@ describe('policy', () => {
     // Assess
     expect(allowed).toBe(false);
     expect(policyDocument.Statement.flatMap((s) => s.Resource).every((r) => r.length <= 512)).toBe(true);
+  });
+});
+
+describe('policy: empty segments and trailing slashes under cached reuse', () => {
+  // The outside review's rules: a reader's cached answer for GET /pets/17 allowed these.
+  const review = {
+    routes: [
+      { route: 'GET /pets', allow: ['group:admins'] },
+      { route: 'GET /pets/{petId}', allow: ['group:readers'] },
+      { route: 'DELETE /pets/{petId}', allow: ['group:admins'] },
+      { route: 'ANY /pets/{petId}/{proxy+}', allow: ['group:readers'] },
+    ],
+  };
+
+  it.each([
+    ['DELETE', '/pets/17/'],
+    ['DELETE', '/pets//17'],
+    ['GET', '/pets/'],
+    ['GET', '/pets//'],
+    ['DELETE', '/pets/17//x'],
+  ])('a reader’s cached policy denies %s %s', (method, path) => {
+    // Act
+    const { result } = answerFor(review, { groups: ['readers'] }, 'GET', '/pets/17');
+
+    // Assess
+    expect(evaluate(result, methodArn(method, path))).toBe('Deny');
+  });
+
+  it('still allows the reader’s own routes and denies the admins’', () => {
+    // Act
+    const { result, mode } = answerFor(review, { groups: ['readers'] }, 'GET', '/pets/17');
+
+    // Assess
+    expect(mode).toBe('full');
+    expect(['GET /pets/18', 'POST /pets/17/photos', 'GET /pets/17/a/b'].map((r) => evaluate(result, methodArn(...(r.split(' ') as [string, string]))))).toEqual([
+      'Allow',
+      'Allow',
+      'Allow',
+    ]);
+    expect(evaluate(result, methodArn('DELETE', '/pets/17'))).toBe('Deny');
+    expect(evaluate(result, methodArn('GET', '/pets'))).toBe('Deny');
+  });
+
+  it('allows an asked trailing-slash request the rules grant, by name and with nothing that would open its variants', () => {
+    // Act
+    const { result, allowed, mode } = answerFor(review, { groups: ['admins'] }, 'GET', '/pets/');
+
+    // Assess
+    expect([allowed, mode]).toEqual([true, 'adjusted']);
+    expect(evaluate(result, methodArn('GET', '/pets/'))).toBe('Allow');
+    expect(evaluate(result, methodArn('DELETE', '/pets/17/'))).toBe('Deny');
+    expect(evaluate(result, methodArn('GET', '/pets'))).toBe('Allow');
+  });
+
+  it('names no variant Deny when nothing granted has a wildcard', () => {
+    // Act
+    const { policyDocument } = answerFor(review, { groups: ['admins'] }, 'GET', '/pets');
+
+    // Assess: admins are granted {petId} routes, so the variants are denied …
+    expect(policyDocument.Statement.find((s) => s.Effect === 'Deny')?.Resource).toEqual(
+      expect.arrayContaining([methodArn('*/', '/*'), methodArn('*', '/*/')]),
+    );
+    // … and a caller granted only literal routes needs none.
+    const literal = answerFor({ routes: [{ route: 'GET /pets', allow: ['authenticated'] }] }, {}, 'GET', '/pets');
+    expect(literal.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [methodArn('GET', '/pets')] }]);
+  });
+});
+
+describe('policy: bound routes', () => {
+  const tenancy = {
+    routes: [
+      { route: 'GET /tenants/{tenantId}/pets', allow: ['authenticated'], bind: { tenantId: 'custom:tenant_id' } },
+      { route: 'ANY /tenants/{tenantId}/{proxy+}', allow: ['authenticated'], bind: { tenantId: 'custom:tenant_id' } },
+      { route: 'GET /tenants/{tenantId}/admin', allow: ['group:admins'], bind: { tenantId: 'custom:tenant_id' } },
+      { route: 'GET /users/{userId}/pets', allow: ['authenticated'], bind: { userId: 'sub' } },
+      { route: 'GET /users/export/pets', allow: ['group:exporters'] },
+    ],
+  };
+  const acme = { claims: { 'custom:tenant_id': 'acme', sub: 'u-1' } };
+
+  it('names the caller’s own value in the policy', () => {
+    // Act
+    const { policyDocument } = answerFor(tenancy, acme, 'GET', '/tenants/acme/pets');
+
+    // Assess
+    const allow = policyDocument.Statement.find((s) => s.Effect === 'Allow')?.Resource ?? [];
+    expect(allow).toEqual(expect.arrayContaining([methodArn('GET', '/tenants/acme/pets'), methodArn('GET', '/tenants/acme/*'), methodArn('GET', '/users/u-1/pets')]));
+    expect(allow.some((r) => r.includes('/tenants/*'))).toBe(false);
+  });
+
+  it.each([
+    ['GET', '/tenants/globex/pets'],
+    ['GET', '/tenants/acme2/pets'],
+    ['GET', '/tenants/acm/pets'],
+    ['POST', '/tenants/globex/pets/1'],
+    ['GET', '/tenants/acme/admin'],
+    ['GET', '/users/u-2/pets'],
+    ['GET', '/users/u-1x/pets'],
+    ['GET', '/tenants//acme/pets'],
+  ])('a cached acme answer denies %s %s', (method, path) => {
+    // Act
+    const { result } = answerFor(tenancy, acme, 'GET', '/tenants/acme/pets');
+
+    // Assess
+    expect(evaluate(result, methodArn(method, path))).toBe('Deny');
+  });
+
+  it.each([
+    ['GET', '/tenants/acme/pets'],
+    ['POST', '/tenants/acme/pets/1'],
+    ['DELETE', '/tenants/acme/x/y'],
+    ['GET', '/users/u-1/pets'],
+  ])('a cached acme answer allows %s %s', (method, path) => {
+    // Act
+    const { result } = answerFor(tenancy, acme, 'POST', '/tenants/acme/orders');
+
+    // Assess
+    expect(evaluate(result, methodArn(method, path))).toBe('Allow');
+  });
+
+  it('keeps a bound value that equals a literal route from opening that route', () => {
+    // Act: a user whose sub is "export" asks for their own pets
+    const { result, allowed } = answerFor(tenancy, { claims: { sub: 'export' } }, 'GET', '/users/export/pets');
+
+    // Assess: GET /users/export/pets is its own route (exporters only), not the bound one
+    expect(allowed).toBe(false);
+    expect(evaluate(result, methodArn('GET', '/users/export/pets'))).toBe('Deny');
+  });
+
+  it('grants nothing of a bound route to a caller whose claim is unsafe, and the policy names no value', () => {
+    // Act
+    const { result, decision, policyDocument } = answerFor(tenancy, { claims: { 'custom:tenant_id': '*' } }, 'GET', '/tenants/*/pets');
+
+    // Assess
+    expect(decision.reason).toBe('unsafe-claim');
+    expect(evaluate(result, methodArn('GET', '/tenants/acme/pets'))).toBe('Deny');
+    expect(JSON.stringify(policyDocument)).not.toContain('/tenants/*/pets"');
+  });
+});
+
+describe('resource ARNs', () => {
+  it.each([
+    ['the European Sovereign Cloud', 'arn:aws-eusc:execute-api:eusc-de-east-1:123456789012:abc123/prod/GET/pets', 'eusc-de-east-1'],
+    ['GovCloud', 'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abc123/prod/GET/pets', 'us-gov-west-1'],
+    ['China', 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/GET/pets', 'cn-north-1'],
+    ['an HTTP API’s $default stage', 'arn:aws:execute-api:eu-west-1:123456789012:lsw1ro4ipb/$default/POST/lambda', 'eu-west-1'],
+  ])('parses an ARN of %s', (_name, text, region) => {
+    // Act
+    const arn = parseResourceArn(text);
+
+    // Assess
+    expect(arn.region).toBe(region);
+    expect(arn.prefix + arn.method + arn.path).toBe(text);
+  });
+
+  it.each([
+    ['a stage named like the default but not it', 'arn:aws:execute-api:us-east-1:123456789012:abc123/$latest/GET/pets'],
+    ['a region of another shape', 'arn:aws:execute-api:useast1:123456789012:abc123/prod/GET/pets'],
+  ])('refuses %s as an event fault', (_name, text) => {
+    // Act
+    const parse = () => parseResourceArn(text);
+
+    // Assess
+    expect(parse).toThrow(EventError);
   });
 });

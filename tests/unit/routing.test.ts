@@ -35,7 +35,7 @@ describe('routing', () => {
     const m = method as 'GET';
 
     // Act
-    const rule = rules.route(m, path);
+    const rule = rules.route('rest', m, path);
 
     // Assess
     expect(rule?.route).toBe(expected);
@@ -55,7 +55,7 @@ describe('routing', () => {
     const m = method as 'GET';
 
     // Act
-    const rule = rules.route(m, path);
+    const rule = rules.route('rest', m, path);
 
     // Assess
     expect(rule).toBeUndefined();
@@ -69,7 +69,7 @@ describe('routing', () => {
     const big = compileRules({ routes });
 
     // Assess
-    expect(big.route('GET', '/r999/1/items/2')?.route).toBe('GET /r999/{id}/items/{item}');
-    expect(big.route('GET', '/r1000/1/items/2')).toBeUndefined();
+    expect(big.route('rest', 'GET', '/r999/1/items/2')?.route).toBe('GET /r999/{id}/items/{item}');
+    expect(big.route('rest', 'GET', '/r1000/1/items/2')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 // Stage 1, route: a CORS preflight the gateway answers itself, or the route the request reaches, or API Gateway's "no route" answer.
-import type { Routed } from '../../../tests/helpers/oracle';
+import { routedPath, type Routed } from '../../../tests/helpers/oracle';
 import type { ApiModel, GatewayResponseName, HttpAnswer } from './model';
 import type { IncomingRequest } from './request';
 
@@ -12,6 +12,6 @@ export type RouteStep =
 export function routeStage(model: ApiModel, request: IncomingRequest): RouteStep {
   const preflight = model.preflight(request);
   if (preflight !== undefined) return { kind: 'answered', answer: preflight, decision: 'cors preflight' };
-  const routed = model.router.resolve(request.method, request.path);
+  const routed = model.router.resolve(request.method, routedPath(request.path, model.kind));
   return routed === undefined ? { kind: 'refused', response: 'noRoute', decision: 'no-route' } : { kind: 'routed', routed };
 }

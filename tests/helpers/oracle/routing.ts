@@ -39,7 +39,10 @@ export interface Router {
   readonly kind: ApiKind;
   /** The routes as given. */
   readonly routes: readonly string[];
-  /** The route API Gateway sends `method path` to, or undefined (REST: 403 Missing Authentication Token; HTTP: 404 Not Found). */
+  /**
+   * The route API Gateway sends `method path` to, or undefined (REST: 403 Missing Authentication Token;
+   * HTTP: 404 Not Found). `path` as routedPath gives it: no empty segment routes.
+   */
   resolve(method: string, path: string): Routed | undefined;
   /**
    * The methods routed at `path` whatever the method: REST, those of the most specific resource it
@@ -50,6 +53,15 @@ export interface Router {
 
 const ROUTE = /^([A-Z]+) (\/\S*)$/;
 const PARAM = /^\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}$/;
+
+/**
+ * The path as the API routes it: a REST API routes `/pets/` as `/pets` (one trailing slash goes: reported
+ * from deployed APIs, not documented); an HTTP API does not (its route keys cannot end in `/`). Any other
+ * empty segment stays, and no route matches it.
+ */
+export function routedPath(path: string, kind: ApiKind = 'rest'): string {
+  return kind === 'rest' && path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
 
 /** The segments of a request path; undefined when it is not one a route can match (no leading `/`, an empty segment). */
 export function splitRequestPath(path: string): string[] | undefined {
@@ -159,9 +171,10 @@ function restRouter(templates: readonly Template[]): Pick<Router, 'resolve' | 'm
 }
 
 /**
- * HTTP API: among the routes whose method is the request's (or `ANY`) and whose path matches, the
- * most specific path wins (literal, then `{param}`, then `{proxy+}`, segment by segment), then the
- * explicit method over `ANY`; when none matches, the `$default` route if the API has one.
+ * HTTP API, by the developer guide's priorities ("Routing API requests"): 1. a full match for the route and
+ * method, 2. a match with a greedy path variable, 3. the `$default` route. Within a class the most specific
+ * path wins (literal, then `{param}`, segment by segment), then the route's own method over `ANY` ("ANY
+ * matches all methods that you haven't defined for a route").
  */
 function httpRouter(templates: readonly Template[]): Pick<Router, 'resolve' | 'methodsAt'> {
   const fallback = templates.find((t) => t.method === DEFAULT_ROUTE);
@@ -169,10 +182,15 @@ function httpRouter(templates: readonly Template[]): Pick<Router, 'resolve' | 'm
   return {
     resolve(method, path) {
       const parts = splitRequestPath(path);
+      const greedy = (t: Template): boolean => t.segments.at(-1)?.kind === 'proxy';
       let best: Template | undefined;
       if (parts !== undefined && (METHODS as readonly string[]).includes(method)) {
         for (const t of routes) {
           if ((t.method !== method && t.method !== 'ANY') || !matches(t.segments, parts)) continue;
+          if (best !== undefined && greedy(t) !== greedy(best)) {
+            if (!greedy(t)) best = t;
+            continue;
+          }
           const d = best === undefined ? -1 : compareSpecificity(t.segments, best.segments);
           if (d < 0 || (d === 0 && best?.method === 'ANY' && t.method === method)) best = t;
         }

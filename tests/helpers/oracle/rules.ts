@@ -1,6 +1,6 @@
 // The rules' meaning, independent of src/: which route governs a request and whether a caller may
 // use it — groups, scopes, claims, deny lists and claim-bound path parameters.
-import { createRouter, METHODS, type ApiKind, type Router } from './routing';
+import { createRouter, METHODS, routedPath, type ApiKind, type Router } from './routing';
 
 export interface RouteRuleDoc {
   readonly route: string;
@@ -84,9 +84,9 @@ export function routeAllows(rules: RulesDoc, who: Who, index: number, params: Re
   return route.allow.some((g) => holds(g, who)) && bindHolds(route.bind, who, params);
 }
 
-/** Whether the rules let `who` make the request. */
+/** Whether the rules let `who` make the request, asked as API Gateway asks it (a REST API routes `/pets/` as `/pets`). */
 export function rulesAllow(rules: RulesDoc, who: Who, method: string, path: string, kind: ApiKind = 'rest'): boolean {
-  const routed = routerFor(rules, kind).resolve(method, path);
+  const routed = routerFor(rules, kind).resolve(method, routedPath(path, kind));
   return routed !== undefined && routeAllows(rules, who, routed.index, routed.params);
 }
 

@@ -1,0 +1,108 @@
+// The decision step: route → grants → plan → answer → reason, for an already verified caller.
+// Pure: no tokens, no I/O. The handler, the rules tool and the benchmarks all call it.
+import type { CallerFacts, CompiledRules, Entitlement, RouteRule } from './rules';
+import type { HttpMethod } from './rules/route';
+import { canonicalPath, type RoutingModel } from './rules/routing';
+import type { PolicyBuilder, PolicyPlan } from './policy';
+
+/** Why a request was allowed or denied (logged as `reason`). */
+export type DecisionReason =
+  | 'granted'
+  /** The governing route's grants do not hold for the caller, or a deny list does. */
+  | 'not-granted'
+  /** No route of the rules governs the request. */
+  | 'no-route'
+  /** The path has an empty segment API Gateway's routing of which is not documented. */
+  | 'empty-segment'
+  /** A bound route, and the caller lacks the bound claim. */
+  | 'missing-claim'
+  /** A bound route, and the caller's claim is not a value a policy can name (`*`, `/`, too long, …). */
+  | 'unsafe-claim'
+  /** A bound route, and the path names another value than the caller's claim. */
+  | 'bound-mismatch'
+  /** HTTP API: the route API Gateway matched is not the rules' governing route (rules and API differ). */
+  | 'route-mismatch';
+
+/** The request as decide needs it: routing model, method, path (and the route the API matched). */
+export interface DecisionTarget {
+  readonly model: RoutingModel;
+  readonly method: HttpMethod;
+  readonly path: string;
+  /** HTTP APIs: the matched route as `METHOD shape` (see routeShape), or `$default`. */
+  readonly matchedRoute?: string;
+}
+
+export interface Decision {
+  /** The rules' decision on the asked request. */
+  readonly allowed: boolean;
+  /** The governing rule, when one governs the request. */
+  readonly route: RouteRule | undefined;
+  readonly reason: DecisionReason;
+  /** The caller's plan for this routing model (computed on first use, then cached by signature). */
+  readonly plan: () => PolicyPlan;
+}
+
+/** Caller signatures whose plans are kept, per decider; the oldest is dropped first. */
+export const PLAN_CACHE_SIZE = 1000;
+
+/** A route as `METHOD shape` (`GET /pets/{}`): equal for routes API Gateway treats as the same. */
+export function routeShape(rule: RouteRule): string {
+  return `${rule.template.method} ${rule.template.shape}`;
+}
+
+export type Decider = (caller: CallerFacts, target: DecisionTarget) => Decision;
+
+interface Grants {
+  readonly entitlements: readonly Entitlement[];
+  readonly plan: () => PolicyPlan;
+}
+
+/** The path's segments at a bound route's parameters equal the caller's values. */
+function boundValuesMatch(rule: RouteRule, entitlement: Entitlement, path: string): boolean {
+  const parts = path === '/' ? [] : path.slice(1).split('/');
+  return rule.bind.every((b, i) => parts[b.segment] === entitlement.values[i]);
+}
+
+/** What the rules say of the request, given the caller's entitlements. */
+function judge(
+  rules: CompiledRules,
+  target: DecisionTarget,
+  entitlements: readonly Entitlement[],
+): { allowed: boolean; route: RouteRule | undefined; reason: DecisionReason } {
+  const canonical = canonicalPath(target.model, target.path);
+  if ('problem' in canonical) return { allowed: false, route: undefined, reason: canonical.problem };
+  const route = rules.route(target.model, target.method, canonical.path);
+  const matched = target.matchedRoute;
+  if (matched !== undefined && matched !== '$default' && (route === undefined || routeShape(route) !== matched)) {
+    return { allowed: false, route, reason: 'route-mismatch' };
+  }
+  if (route === undefined) return { allowed: false, route, reason: 'no-route' };
+  const entitlement = entitlements[route.index] as Entitlement;
+  if (!entitlement.granted) return { allowed: false, route, reason: entitlement.problem ?? 'not-granted' };
+  if (route.bind.length > 0 && !boundValuesMatch(route, entitlement, canonical.path)) {
+    return { allowed: false, route, reason: 'bound-mismatch' };
+  }
+  return { allowed: true, route, reason: 'granted' };
+}
+
+/** Creates the decision step for one compiled rule set, with its plan cache. */
+export function createDecider(rules: CompiledRules, policies: PolicyBuilder, planCacheSize = PLAN_CACHE_SIZE): Decider {
+  const cache = new Map<string, Grants>();
+  function grantsFor(caller: CallerFacts, model: RoutingModel): Grants {
+    const signature = rules.signature(caller);
+    const key = model + signature.key;
+    let grants = cache.get(key);
+    if (grants === undefined) {
+      const entitlements = rules.entitlements(signature);
+      let plan: PolicyPlan | undefined;
+      grants = { entitlements, plan: () => (plan ??= policies.plan(model, entitlements)) };
+      if (cache.size >= planCacheSize) cache.delete(cache.keys().next().value as string);
+      cache.set(key, grants);
+    }
+    return grants;
+  }
+  return (caller, target) => {
+    const grants = grantsFor(caller, target.model);
+    return { ...judge(rules, target, grants.entitlements), plan: grants.plan };
+  };
+}

@@ -1,0 +1,131 @@
+// Front doors for HTTP API events: payload 2.0 (routeArn, routeKey, identitySource as a list) and
+// payload 1.0 (shaped like a REST REQUEST event, identitySource as one string).
+import { authorizationHeader } from '../credentials';
+import { DeploymentError, EventError } from '../errors';
+import { parseResourceArn, type ResourceArn } from '../policy/arn';
+import { HTTP_METHODS } from '../rules/route';
+import type { AuthorizerRequest } from './request';
+
+type Event = Readonly<Record<string, unknown>>;
+
+const ROUTE_KEY = /^([A-Z]+) (\/\S*)$/;
+const ROUTE_METHODS: ReadonlySet<string> = new Set([...HTTP_METHODS, 'ANY']);
+const SEGMENT = /^\{[A-Za-z_][A-Za-z0-9_]*(\+?)\}$/;
+
+/** How to configure an HTTP API authorizer so its answers are safe to cache (logged with faults). */
+export const HTTP_IDENTITY_ADVICE =
+  'set the authorizer identity sources to $request.header.Authorization (and $context.routeKey for simple responses)';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `METHOD shape` of a route key (`GET /pets/{}`), after checking it can govern the asked request. */
+function matchedRoute(routeKey: unknown, arn: ResourceArn): string {
+  if (routeKey === '$default') return '$default';
+  const m = typeof routeKey === 'string' ? ROUTE_KEY.exec(routeKey) : null;
+  if (m === null || !ROUTE_METHODS.has(m[1] as string)) throw new EventError('routeKey is neither "$default" nor "METHOD /path"');
+  const method = m[1] as string;
+  if (method !== 'ANY' && method !== arn.method) throw new EventError('routeKey has another method than routeArn');
+  const template = m[2] === '/' ? [] : (m[2] as string).slice(1).split('/');
+  const parts = arn.path === '/' ? [] : arn.path.slice(1).split('/');
+  const shape: string[] = [];
+  for (let i = 0; i < template.length; i++) {
+    const seg = template[i] as string;
+    const variable = SEGMENT.exec(seg);
+    const greedy = variable?.[1] === '+';
+    if (greedy && i === template.length - 1) {
+      // Empty segments under a greedy route are left to decide (denied as `empty-segment`).
+      if (parts.length <= i) throw new EventError('routeKey does not match the request path');
+      shape.push('{+}');
+      return `${method} /${shape.join('/')}`;
+    }
+    const part = parts[i];
+    if (part === undefined || part === '' || (variable === null && seg !== part) || greedy) {
+      throw new EventError('routeKey does not match the request path');
+    }
+    shape.push(variable === null ? seg : '{}');
+  }
+  if (parts.length !== template.length) throw new EventError('routeKey does not match the request path');
+  return `${method} /${shape.join('/')}`;
+}
+
+/** The raw path names the same request as the ARN (on a named stage it starts with the stage). */
+function checkRawPath(rawPath: unknown, arn: ResourceArn): void {
+  if (typeof rawPath !== 'string') throw new EventError('event has no rawPath');
+  const forms = [rawPath];
+  try {
+    forms.push(decodeURIComponent(rawPath));
+  } catch {
+    // not percent-encoded text: only the raw form can match
+  }
+  const stage = `/${arn.stage}`;
+  const same = forms.some((p) => p === arn.path || p === stage + (arn.path === '/' ? '' : arn.path) || p === stage + arn.path);
+  if (!same) throw new EventError('rawPath and routeArn name different paths');
+}
+
+/** identitySource of a 2.0 event: absent (no identity sources, no cache) or a list of strings. */
+function identityList(value: unknown): readonly string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new EventError('identitySource is not a list of strings');
+  }
+  return value;
+}
+
+/**
+ * The cache key must hold the credential: were it keyed on something else, one caller's answer
+ * would be served to another. An empty list means no identity sources, so no cache.
+ */
+function checkCredentialIsKey(identity: readonly string[], credential: unknown): void {
+  if (identity.length > 0 && typeof credential === 'string' && !identity.includes(credential)) {
+    throw new DeploymentError('the identity sources do not include the Authorization header', HTTP_IDENTITY_ADVICE);
+  }
+}
+
+/** An HTTP API payload 2.0 event; `simple` is SIMPLE_RESPONSES. */
+export function http2Door(event: Event, simple: boolean): AuthorizerRequest {
+  if (event['type'] !== 'REQUEST') throw new EventError('a version 2.0 event must have type REQUEST');
+  const arn = parseResourceArn(event['routeArn'], 'routeArn');
+  const context = event['requestContext'];
+  const http = isRecord(context) ? context['http'] : undefined;
+  if (!isRecord(http) || http['method'] !== arn.method) {
+    throw new EventError('requestContext.http.method is missing or differs from routeArn');
+  }
+  checkRawPath(event['rawPath'], arn);
+  const matched = matchedRoute(event['routeKey'], arn);
+  const identity = identityList(event['identitySource']);
+  const credential = authorizationHeader(event['headers']);
+  checkCredentialIsKey(identity, credential);
+  if (!simple) return { door: 'http-2.0', api: 'http', answer: 'policy', credential, arn, matchedRoute: matched };
+  if (!identity.includes(event['routeKey'] as string)) {
+    throw new DeploymentError(
+      'simple responses are cached for every route unless $context.routeKey is an identity source',
+      'add $context.routeKey to the authorizer identity sources (or set SIMPLE_RESPONSES=false and return IAM policies)',
+    );
+  }
+  const paths = [event['rawPath'], http['path'], arn.path];
+  return {
+    door: 'http-2.0',
+    api: 'http',
+    answer: 'simple',
+    credential,
+    arn,
+    matchedRoute: matched,
+    cachedPerPath: identity.some((v) => paths.includes(v)),
+  };
+}
+
+/** An HTTP API payload 1.0 event: IAM policy answers only. */
+export function http1Door(event: Event): AuthorizerRequest {
+  if (event['type'] !== 'REQUEST') throw new EventError('a version 1.0 event must have type REQUEST');
+  const arn = parseResourceArn(event['methodArn']);
+  const method = event['httpMethod'];
+  if (method !== undefined && method !== arn.method) throw new EventError('httpMethod differs from methodArn');
+  const source = event['identitySource'];
+  if (source !== undefined && source !== null && typeof source !== 'string') throw new EventError('identitySource is not a string');
+  const credential = authorizationHeader(event['headers'], event['multiValueHeaders']);
+  // Version 1.0 joins the identity source values with commas; a JWT has none.
+  checkCredentialIsKey(typeof source === 'string' && source !== '' ? source.split(',').map((v) => v.trim()) : [], typeof credential === 'string' ? credential.trim() : credential);
+  return { door: 'http-1.0', api: 'http', answer: 'policy', credential, arn };
+}
