@@ -5,7 +5,7 @@ import { USER_POOL_ID } from '../src/config';
 import { DEFAULT_ISSUER_DIR, LOCAL_CLIENT_ID, LOCAL_POOL_ID, loadOrCreateKey, mintToken } from '../tests/helpers/issuer';
 import { exitWithUsage, readCommandLine, UsageError } from './lib/cli';
 import { ROOT } from './lib/paths';
-import { loadScenarios, type Caller, type Scenario } from './lib/scenarios';
+import { envFileName, loadScenarios, type Caller, type Scenario } from './lib/scenarios';
 
 const EVENTS = path.join(ROOT, 'events');
 const PLACEHOLDER = '{{TOKEN}}';
@@ -16,6 +16,9 @@ Fills {{TOKEN}} in every fixture listed in events/scenarios.json with a fresh to
 scenario's caller, and writes the results to .events/ (git-ignored; tokens are never printed):
 
   sam local invoke AuthorizerFunction --env-vars .events/env.json -e .events/token-admin-get-pets.json
+
+Scenarios with settings of their own (SIMPLE_RESPONSES=true for the http-simple-* events) get an
+env file of their own, named for them: .events/env.simple_responses-true.json.
 
 Tokens come from the local issuer unless --pool is given.
 
@@ -275,8 +278,8 @@ async function deployedPool(options: PoolOptions): Promise<Issuer> {
   };
 }
 
-/** The env-vars file for `sam local invoke`: events/env.json's variables with this run's issuer. */
-function envFile(options: Options): { AuthorizerFunction: Record<string, string> } {
+/** The env-vars file for `sam local invoke`: events/env.json's variables with this run's issuer (and a scenario's own settings). */
+function envFile(options: Options, extra: Readonly<Record<string, string>> = {}): { AuthorizerFunction: Record<string, string> } {
   const committed = JSON.parse(readFileSync(path.join(EVENTS, 'env.json'), 'utf8')) as { AuthorizerFunction: Record<string, string> };
   const vars = { ...committed.AuthorizerFunction };
   if (options.mode === 'local') {
@@ -290,7 +293,7 @@ function envFile(options: Options): { AuthorizerFunction: Record<string, string>
     const clients = [options.client, options.machineClient].filter((c) => c !== '').join(',');
     Object.assign(vars, { USER_POOL_IDS: options.pool, CLIENT_IDS: clients, TOKEN_USE: 'access', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' });
   }
-  return { AuthorizerFunction: vars };
+  return { AuthorizerFunction: { ...vars, ...extra } };
 }
 
 function writePrivate(file: string, text: string): void {
@@ -341,11 +344,15 @@ async function main(argv: readonly string[]): Promise<number> {
     writePrivate(path.join(options.out, scenario.file), filled.text);
     console.log(`wrote ${path.join(shown, scenario.file)} (${filled.label})`);
   }
-  writePrivate(path.join(options.out, 'env.json'), `${JSON.stringify(envFile(options), null, 2)}\n`);
-  console.log(`wrote ${path.join(shown, 'env.json')} (${options.mode === 'local' ? `JWKS from ${options.endpoint}: run \`npm start\` there` : `user pool ${options.pool}`})`);
+  const envFiles = new Map([['env.json', {}], ...scenarios.map((s) => [envFileName(s), s.env ?? {}] as const)]);
+  for (const [name, extra] of envFiles) {
+    writePrivate(path.join(options.out, name), `${JSON.stringify(envFile(options, extra), null, 2)}\n`);
+    const settings = Object.entries(extra).map(([k, v]) => `${k}=${v}, `).join('');
+    console.log(`wrote ${path.join(shown, name)} (${settings}${options.mode === 'local' ? `JWKS from ${options.endpoint}: run \`npm start\` there` : `user pool ${options.pool}`})`);
+  }
   console.log(`events: ${scenarios.length - skipped.length} written${skipped.length ? `, ${skipped.length} skipped` : ''}. Try:`);
-  const example = scenarios.find((s) => !skipped.includes(s.file))?.file ?? 'token-admin-get-pets.json';
-  console.log(`  sam local invoke AuthorizerFunction --env-vars ${path.join(shown, 'env.json')} -e ${path.join(shown, example)}`);
+  const example: Scenario = scenarios.find((s) => !skipped.includes(s.file)) ?? { file: 'token-admin-get-pets.json', caller: null, expect: 'allow' };
+  console.log(`  sam local invoke AuthorizerFunction --env-vars ${path.join(shown, envFileName(example))} -e ${path.join(shown, example.file)}`);
   return 0;
 }
 

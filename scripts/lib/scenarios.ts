@@ -61,3 +61,9 @@ export function loadScenarios(dir: string): Scenario[] {
   });
   return scenarios as Scenario[];
 }
+
+/** The env-vars file `npm run events` writes for a scenario: env.json, or env.<settings>.json for one with settings of its own. */
+export function envFileName(scenario: Pick<Scenario, 'env'>): string {
+  const settings = Object.entries(scenario.env ?? {}).map(([k, v]) => `${k}-${v}`.toLowerCase().replace(/[^a-z0-9_-]+/g, '-'));
+  return settings.length === 0 ? 'env.json' : `env.${settings.join('.')}.json`;
+}

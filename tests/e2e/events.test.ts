@@ -6,13 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../scripts/lib/paths';
-import { loadScenarios } from '../../scripts/lib/scenarios';
+import { envFileName, loadScenarios, type Scenario } from '../../scripts/lib/scenarios';
 import { createAuthorizer } from '../../src/authorizer';
 import { capturingLogger } from '../helpers/authorizer';
 import { jwksOf, loadOrCreateKey } from '../helpers/issuer';
-import { evaluate } from '../helpers/oracle';
 import { runScript, type Run } from '../helpers/local-api';
-import { policyOf } from '../helpers/policy';
+import { decisionOf } from '../helpers/outcome';
 
 const scenarios = loadScenarios(path.join(ROOT, 'events'));
 
@@ -41,9 +40,9 @@ afterAll(async () => {
 const written = (file: string): string => readFileSync(path.join(work, 'out', file), 'utf8');
 
 describe('npm run events', () => {
-  it('writes every scenario of the manifest and an env-vars file, and exits 0', () => {
+  it('writes every scenario of the manifest and an env-vars file for each set of settings, and exits 0', () => {
     // Prepare
-    const expected = [...scenarios.map((s) => s.file), 'env.json'].sort();
+    const expected = [...new Set([...scenarios.map((s) => s.file), 'env.json', ...scenarios.map(envFileName)])].sort();
 
     // Act
     const files = readdirSync(path.join(work, 'out')).sort();
@@ -68,25 +67,17 @@ describe('npm run events', () => {
     expect(tokens.filter((t) => run.stdout.includes(t.split('.')[2] as string) || run.stderr.includes(t.split('.')[2] as string))).toEqual([]);
   });
 
-  it('writes events the authorizer decides as the manifest says, with the env-vars file it wrote', async () => {
+  it('writes events the authorizer decides as the manifest says, each with the env-vars file written for it', async () => {
     // Prepare
-    const env = (JSON.parse(written('env.json')) as { AuthorizerFunction: Record<string, string> }).AuthorizerFunction;
-    const authorizer = createAuthorizer({ env: { ...env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoint }, logger: capturingLogger([], []) });
+    const envOf = (s: Scenario): Record<string, string> =>
+      (JSON.parse(written(envFileName(s))) as { AuthorizerFunction: Record<string, string> }).AuthorizerFunction;
+    const authorizerFor = (s: Scenario) => createAuthorizer({ env: envOf(s), logger: capturingLogger([], []) });
 
     // Act
-    const outcomes = await Promise.all(
-      scenarios.map(async (s) => {
-        const event = JSON.parse(written(s.file)) as { methodArn: string };
-        const outcome = await authorizer.handler(event).then(
-          (result) => (evaluate(policyOf(result), event.methodArn) === 'Allow' ? 'allow' : 'deny'),
-          (err: Error) => (err.message === 'Unauthorized' ? 'unauthorized' : `fault: ${err.message}`),
-        );
-        return [s.file, outcome];
-      }),
-    );
+    const outcomes = await Promise.all(scenarios.map(async (s) => [s.file, await decisionOf(authorizerFor(s).handler, JSON.parse(written(s.file)))]));
 
     // Assess
-    expect(env['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER']).toBe(endpoint);
+    expect(scenarios.map((s) => envOf(s)['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER'])).toEqual(scenarios.map(() => endpoint));
     expect(Object.fromEntries(outcomes)).toEqual(Object.fromEntries(scenarios.map((s) => [s.file, s.expect])));
   });
 });
