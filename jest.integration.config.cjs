@@ -5,6 +5,6 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
-  globalSetup: '<rootDir>/tests/integration/global-setup.cjs',
+  globalSetup: '<rootDir>/tests/integration/global-setup.ts',
   testTimeout: 30000,
 };

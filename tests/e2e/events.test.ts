@@ -1,24 +1,19 @@
 // `npm run events`: every fixture filled with a fresh local-issuer token, no token printed, and the
 // written events decided by the authorizer exactly as events/scenarios.json says.
-import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ROOT } from '../../scripts/lib/paths';
+import { envFileName, loadScenarios, type Scenario } from '../../scripts/lib/scenarios';
 import { createAuthorizer } from '../../src/authorizer';
 import { capturingLogger } from '../helpers/authorizer';
-import { evaluate } from '../helpers/iam';
+import { jwksOf, loadOrCreateKey } from '../helpers/issuer';
 import { runScript, type Run } from '../helpers/local-api';
-import { policyOf } from '../helpers/policy';
+import { decisionOf } from '../helpers/outcome';
 
-const ROOT = path.join(__dirname, '..', '..');
-interface Scenario {
-  file: string;
-  caller: unknown;
-  expect: 'allow' | 'deny' | 'unauthorized';
-}
-const scenarios = JSON.parse(readFileSync(path.join(ROOT, 'events', 'scenarios.json'), 'utf8')) as Scenario[];
+const scenarios = loadScenarios(path.join(ROOT, 'events'));
 
 let work: string;
 let server: Server;
@@ -29,20 +24,11 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'events-'));
   const issuerDir = path.join(work, 'issuer');
   // The local issuer's public keys, served where the written env.json will point the authorizer.
-  const jwks = execFileSync(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      "import { loadOrCreateKey, jwks } from './scripts/lib/local-issuer.mjs'; process.stdout.write(JSON.stringify(jwks(loadOrCreateKey(process.argv[1]))));",
-      issuerDir,
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  const jwks = JSON.stringify(jwksOf([loadOrCreateKey(issuerDir)]));
   server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  run = await runScript('events.mjs', ['--out', path.join(work, 'out'), '--jwks-endpoint', endpoint], { LOCAL_ISSUER_DIR: issuerDir });
+  run = await runScript('events.ts', ['--out', path.join(work, 'out'), '--jwks-endpoint', endpoint], { LOCAL_ISSUER_DIR: issuerDir });
 });
 
 afterAll(async () => {
@@ -54,9 +40,9 @@ afterAll(async () => {
 const written = (file: string): string => readFileSync(path.join(work, 'out', file), 'utf8');
 
 describe('npm run events', () => {
-  it('writes every scenario of the manifest and an env-vars file, and exits 0', () => {
+  it('writes every scenario of the manifest and an env-vars file for each set of settings, and exits 0', () => {
     // Prepare
-    const expected = [...scenarios.map((s) => s.file), 'env.json'].sort();
+    const expected = [...new Set([...scenarios.map((s) => s.file), 'env.json', ...scenarios.map(envFileName)])].sort();
 
     // Act
     const files = readdirSync(path.join(work, 'out')).sort();
@@ -81,25 +67,17 @@ describe('npm run events', () => {
     expect(tokens.filter((t) => run.stdout.includes(t.split('.')[2] as string) || run.stderr.includes(t.split('.')[2] as string))).toEqual([]);
   });
 
-  it('writes events the authorizer decides as the manifest says, with the env-vars file it wrote', async () => {
+  it('writes events the authorizer decides as the manifest says, each with the env-vars file written for it', async () => {
     // Prepare
-    const env = (JSON.parse(written('env.json')) as { AuthorizerFunction: Record<string, string> }).AuthorizerFunction;
-    const authorizer = createAuthorizer({ env: { ...env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoint }, logger: capturingLogger([], []) });
+    const envOf = (s: Scenario): Record<string, string> =>
+      (JSON.parse(written(envFileName(s))) as { AuthorizerFunction: Record<string, string> }).AuthorizerFunction;
+    const authorizerFor = (s: Scenario) => createAuthorizer({ env: envOf(s), logger: capturingLogger([], []) });
 
     // Act
-    const outcomes = await Promise.all(
-      scenarios.map(async (s) => {
-        const event = JSON.parse(written(s.file)) as { methodArn: string };
-        const outcome = await authorizer.handler(event).then(
-          (result) => (evaluate(policyOf(result), event.methodArn) === 'Allow' ? 'allow' : 'deny'),
-          (err: Error) => (err.message === 'Unauthorized' ? 'unauthorized' : `fault: ${err.message}`),
-        );
-        return [s.file, outcome];
-      }),
-    );
+    const outcomes = await Promise.all(scenarios.map(async (s) => [s.file, await decisionOf(authorizerFor(s).handler, JSON.parse(written(s.file)))]));
 
     // Assess
-    expect(env['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER']).toBe(endpoint);
+    expect(scenarios.map((s) => envOf(s)['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER'])).toEqual(scenarios.map(() => endpoint));
     expect(Object.fromEntries(outcomes)).toEqual(Object.fromEntries(scenarios.map((s) => [s.file, s.expect])));
   });
 });

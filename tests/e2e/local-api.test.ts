@@ -2,8 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { mintToken, runScript, startLocalApi, type LocalApi } from '../helpers/local-api';
-import { http, waitForOutput } from '../helpers/processes';
+import { ROOT } from '../../scripts/lib/paths';
+import { cleanEnv, mintToken, runScript, startLocalApi, type LocalApi } from '../helpers/local-api';
+import { descendants, exitsWithin, http, rawHttp, startChild, waitForOutput } from '../helpers/processes';
 
 const issuerDir = mkdtempSync(path.join(tmpdir(), 'local-issuer-'));
 /** Who calls, as `npm run token` arguments. */
@@ -45,6 +46,48 @@ describe('npm start with the embedded issuer (TOKEN authorizer, cache on)', () =
 
     // Assess
     expect(res.status).toBe(200);
+  });
+
+  it('logs cold_start true on the authorizer’s first decision only, agreeing with its coldStart, as Lambda on demand', async () => {
+    // Prepare: two callers the cache has not seen, so the authorizer is invoked at least twice since it started.
+    await http(`${api.url}/me`, { token: tokens.carol });
+    await http(`${api.url}/pets`, { token: tokens.writer });
+    await waitForOutput(api.child, /"message":"decision"[^\n]*\n[^]*"message":"decision"/, 5_000);
+
+    // Act
+    const decisions = api.child
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l['message'] === 'decision')
+      .slice(0, 2);
+
+    // Assess
+    expect(decisions.map((d) => [d['cold_start'], d['coldStart']])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
+  });
+
+  it('sends the headers the README shows: the backend’s CORS header on a 200, the gateway responses’ on a 403 and a 401', async () => {
+    // Prepare
+    const asks = [
+      http(`${api.url}/pets`, { token: tokens.admin }),
+      http(`${api.url}/pets/1`, { method: 'DELETE', token: tokens.reader }),
+      http(`${api.url}/pets`),
+    ];
+
+    // Act
+    const answers = await Promise.all(asks);
+    const names = answers.map((a) => [a.status, [...a.headers.keys()].filter((k) => !['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k)).sort()]);
+
+    // Assess
+    expect(names).toEqual([
+      [200, ['access-control-allow-origin', 'cache-control', 'content-type', 'x-amzn-requestid']],
+      [403, ['access-control-allow-headers', 'access-control-allow-origin', 'content-type', 'x-amzn-errortype', 'x-amzn-requestid']],
+      [401, ['access-control-allow-headers', 'access-control-allow-origin', 'content-type', 'www-authenticate', 'x-amzn-errortype', 'x-amzn-requestid']],
+    ]);
   });
 
   it('answers a reader deleting a pet with 403 and API Gateway’s deny message', async () => {
@@ -175,6 +218,21 @@ describe('npm start with the embedded issuer (TOKEN authorizer, cache on)', () =
     expect(res.status).toBe(401);
   });
 
+  it('answers an Authorization header holding npm’s banner (newlines and all) with the validation expression’s 401, and logs it', async () => {
+    // Prepare: what curl sends for TOKEN=$(npm run token) without --silent; node's HTTP parser refuses it.
+    const header = `Bearer \n> cognito-route-authorizer@0.1.0 token\n> node --require tsx/cjs scripts/token.ts\n\n${tokens.admin}`;
+    const raw = `GET /pets HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\nAuthorization: ${header}\r\n\r\n`;
+
+    // Act
+    const answer = await rawHttp(api.port, raw);
+    await waitForOutput(api.child, /\[local-api\] GET \/pets → 401 unauthorized \(identity validation expression\)/, 5_000);
+
+    // Assess
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 401 Unauthorized');
+    expect(answer.endsWith('\r\n\r\n{"message":"Unauthorized"}')).toBe(true);
+    expect(answer.toLowerCase()).toContain('\r\nwww-authenticate: bearer\r\n');
+  });
+
   it('answers a CORS preflight without a token, as the template’s OPTIONS methods do', async () => {
     // Prepare
     const headers = { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'DELETE' };
@@ -279,7 +337,7 @@ describe('npm start, starting and stopping', () => {
     const taken = String(api.port);
 
     // Act
-    const run = await runScript('local-api.mjs', [], { PORT: taken, LOCAL_ISSUER_DIR: issuerDir });
+    const run = await runScript('local-api.ts', [], { PORT: taken, LOCAL_ISSUER_DIR: issuerDir });
 
     // Assess
     expect(run.code).toBe(1);
@@ -291,10 +349,38 @@ describe('npm start, starting and stopping', () => {
     const ttl = 'five minutes';
 
     // Act
-    const run = await runScript('local-api.mjs', [], { AUTHORIZER_TTL: ttl, LOCAL_ISSUER_DIR: issuerDir });
+    const run = await runScript('local-api.ts', [], { AUTHORIZER_TTL: ttl, LOCAL_ISSUER_DIR: issuerDir });
 
     // Assess
     expect([run.code, run.stderr]).toEqual([2, expect.stringContaining('AUTHORIZER_TTL must be whole seconds')]);
+  });
+
+  it.each(['SIGHUP', 'SIGINT'] as const)('stops cleanly with exit code 0 on %s', async (signal) => {
+    // Prepare
+    const instance = await startLocalApi({ LOCAL_ISSUER_DIR: issuerDir });
+
+    // Act
+    const code = await instance.child.stop(signal);
+
+    // Assess
+    expect(code).toBe(0);
+  });
+
+  it('stops when the npm that started it is stopped by its PID (npm’s shell dies, the server is re-parented)', async () => {
+    // Prepare: `npm start &`, then `kill <npm pid>`.
+    const npm = startChild('npm', ['start', '--silent'], { cwd: ROOT, env: cleanEnv({ PORT: '0', LOCAL_ISSUER_DIR: issuerDir }) });
+    await waitForOutput(npm, /listening on http:\/\/127\.0\.0\.1:\d+/, 30_000);
+    // The node process itself, below npm's shell (whose command line names the script too).
+    const server = descendants(npm.process.pid as number).find((p) => /^\S*node --require/.test(p.args) && p.args.includes('scripts/local-api.ts'));
+
+    // Act
+    npm.process.kill('SIGTERM');
+    // Not `npm.exited` (output closed): a server left running would hold npm's output open.
+    await new Promise((resolve) => (npm.process.exitCode !== null ? resolve(null) : npm.process.once('exit', resolve)));
+    const stopped = server === undefined ? false : await exitsWithin(server.pid, 5_000);
+
+    // Assess
+    expect([server !== undefined, stopped]).toEqual([true, true]);
   });
 
   it('stops cleanly with exit code 0 on SIGTERM', async () => {

@@ -15,7 +15,7 @@ afterAll(() => {
   rmSync(issuerDir, { recursive: true, force: true });
 });
 
-const token = (args: string[]) => runScript('token.mjs', args, { LOCAL_ISSUER_DIR: issuerDir });
+const token = (args: string[]) => runScript('token.ts', args, { LOCAL_ISSUER_DIR: issuerDir });
 
 describe('npm run token', () => {
   it('creates the issuer key on first use and prints exactly one JWT on stdout', async () => {
@@ -23,7 +23,7 @@ describe('npm run token', () => {
     const fresh = path.join(issuerDir, 'never-started');
 
     // Act
-    const run = await runScript('token.mjs', [], { LOCAL_ISSUER_DIR: fresh });
+    const run = await runScript('token.ts', [], { LOCAL_ISSUER_DIR: fresh });
 
     // Assess
     expect([run.code, JWT_LINE.test(run.stdout), existsSync(fresh)]).toEqual([0, true, true]);
@@ -78,6 +78,28 @@ describe('npm run token', () => {
     expect(claims).not.toHaveProperty('scope');
   });
 
+  it('mints the same ID token for --token-use id', async () => {
+    // Prepare
+    const args = ['--token-use', 'id'];
+
+    // Act
+    const claims = claimsOf((await token(args)).stdout.trim());
+
+    // Assess
+    expect(claims).toMatchObject({ token_use: 'id', aud: expect.any(String), 'cognito:username': expect.any(String) });
+  });
+
+  it('adds each --claim as a string claim, the name being what comes before the last =', async () => {
+    // Prepare
+    const args = ['--claim', 'custom:tenant_id=acme', '--claim', 'custom:plan=pro', '--claim', 'custom:n=7', '--claim', 'custom:expr=a=b'];
+
+    // Act
+    const claims = claimsOf((await token(args)).stdout.trim());
+
+    // Assess
+    expect(claims).toMatchObject({ 'custom:tenant_id': 'acme', 'custom:plan': 'pro', 'custom:n': '7', 'custom:expr=a': 'b' });
+  });
+
   it('mints a token that has already expired for --expired', async () => {
     // Prepare
     const args = ['--expired'];
@@ -91,7 +113,7 @@ describe('npm run token', () => {
 
   it('documents every option in --help', async () => {
     // Prepare
-    const options = ['--groups', '--scopes', '--sub', '--username', '--ttl', '--id', '--expired'];
+    const options = ['--groups', '--scopes', '--claim', '--sub', '--username', '--ttl', '--token-use', '--id', '--expired'];
 
     // Act
     const run = await token(['--help']);
@@ -101,9 +123,25 @@ describe('npm run token', () => {
     for (const option of options) expect(run.stdout).toContain(option);
   });
 
+  it('answers an unknown option with one line saying so, then the usage, and exit code 2', async () => {
+    // Prepare
+    const args = ['--group', 'admins'];
+
+    // Act
+    const run = await token(args);
+
+    // Assess
+    expect([run.code, run.stdout, run.stderr.split('\n').slice(0, 3)]).toEqual([2, '', ['token: unknown option --group', '', 'Usage: npm run --silent token -- [options]']]);
+  });
+
   it.each([
-    [['--group', 'admins'], "Unknown option '--group'"],
     [['--ttl', '0'], '--ttl must be whole seconds'],
+    [['--ttl'], 'token: --ttl needs a value'],
+    [['--ttl', '--expired'], 'token: --ttl needs a value'],
+    [['--expired=yes'], 'token: --expired takes no value'],
+    [['--token-use', 'refresh'], '--token-use must be access or id'],
+    [['--claim', 'custom:plan'], '--claim needs name=value'],
+    [['--claim', 'sub=someone'], '--claim sub: the issuer sets that claim; use --sub'],
     [['--ttl', 'soon'], '--ttl must be whole seconds'],
     [['--id', '--scopes', 'pets/read'], '--scopes does not apply to ID tokens'],
     [['admins'], 'unexpected argument "admins"'],

@@ -1,11 +1,17 @@
-// Runs `npm start` (scripts/local-api.mjs) and `npm run token` (scripts/token.mjs) as child processes for the tests.
+// Runs the scripts (`npm start`, `npm run token`, `npm run events`) as child processes for the tests, as package.json runs them.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { ROOT } from '../../scripts/lib/paths';
 import { startChild, waitForOutput, type Child } from './processes';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
-const LOCAL_API = path.join(ROOT, 'scripts', 'local-api.mjs');
-const TOKEN = path.join(ROOT, 'scripts', 'token.mjs');
+/** The scripts `npm run` starts, by file name under scripts/. */
+export type Script = 'local-api.ts' | 'token.ts' | 'events.ts' | 'rules.ts';
+
+/** node's arguments to run a script as package.json does: `node --require tsx/cjs scripts/<name>`. */
+export function scriptArgs(script: Script, args: readonly string[] = []): string[] {
+  const file = path.join(ROOT, 'scripts', script);
+  return script.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs'), file, ...args] : [file, ...args];
+}
 
 /** Settings a developer's shell may hold that would change what the scripts do. */
 const INHERITED_SETTINGS = [
@@ -42,7 +48,7 @@ export interface LocalApi {
 
 /** Starts the local API (PORT=0 unless given) and waits for its banner (bounded). */
 export async function startLocalApi(env: Record<string, string | undefined> = {}, args: readonly string[] = []): Promise<LocalApi> {
-  const child = startChild(process.execPath, [LOCAL_API, ...args], { cwd: ROOT, env: cleanEnv({ PORT: '0', ...env }) });
+  const child = startChild(process.execPath, scriptArgs('local-api.ts', args), { cwd: ROOT, env: cleanEnv({ PORT: '0', ...env }) });
   let match: RegExpMatchArray;
   try {
     match = await waitForOutput(child, /listening on (http:\/\/127\.0\.0\.1:(\d+))/, 30_000);
@@ -60,11 +66,11 @@ export interface Run {
 }
 
 /** Runs a script to completion (bounded) and returns its exit code and output. */
-export function runScript(script: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+export function runScript(script: Script, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [path.join(ROOT, 'scripts', script), ...args],
+      scriptArgs(script, args),
       { cwd: ROOT, env: cleanEnv(env), timeout: 20_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
@@ -76,7 +82,7 @@ export function runScript(script: string, args: readonly string[], env: Record<s
 
 /** `npm run --silent token -- <args>` with the issuer key in `issuerDir`: the printed JWT. */
 export async function mintToken(issuerDir: string, args: readonly string[] = []): Promise<string> {
-  const run = await runScript(path.basename(TOKEN), args, { LOCAL_ISSUER_DIR: issuerDir });
-  if (run.code !== 0) throw new Error(`token.mjs ${args.join(' ')} exited ${String(run.code)}: ${run.stderr}`);
+  const run = await runScript('token.ts', args, { LOCAL_ISSUER_DIR: issuerDir });
+  if (run.code !== 0) throw new Error(`token.ts ${args.join(' ')} exited ${String(run.code)}: ${run.stderr}`);
   return run.stdout.trim();
 }

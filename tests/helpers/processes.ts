@@ -1,6 +1,7 @@
 // Child processes for end-to-end tests: free loopback ports, bounded waits, and no server left running.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createServer } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -133,4 +134,64 @@ export async function http(
 export function claimsOf(jwt: string): Record<string, unknown> {
   const payload = jwt.split('.')[1] ?? '';
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** One HTTP/1.1 request written as raw bytes to 127.0.0.1:`port` (for requests fetch would refuse to send); the raw answer. */
+export function rawHttp(port: number, request: string, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms:\n${answer}`));
+    }, timeoutMs);
+    socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    socket.end(request, 'latin1');
+  });
+}
+
+/** The processes below `pid` (Linux /proc), each with its command line. */
+export function descendants(pid: number): { pid: number; args: string }[] {
+  const all = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const args = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
+        return [{ pid: Number(d), ppid, args }];
+      } catch {
+        return [];
+      }
+    });
+  const found: { pid: number; args: string }[] = [];
+  let parents = new Set([pid]);
+  while (parents.size > 0) {
+    const children = all.filter((p) => parents.has(p.ppid));
+    found.push(...children.map(({ pid: p, args }) => ({ pid: p, args })));
+    parents = new Set(children.map((c) => c.pid));
+  }
+  return found;
+}
+
+/** Whether process `pid` is gone within `timeoutMs` (polled); kills it when it is not, so no test leaves it behind. */
+export async function exitsWithin(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -1,10 +1,11 @@
 // template.yaml as data: parsed with CloudFormation's short-form tags (!Ref, !Sub, !If …) as their long forms.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, type YAMLMap, type YAMLSeq } from 'yaml';
+import { functions, sharedOptions } from '../../scripts/build-options';
+import { ROOT } from '../../scripts/lib/paths';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+export { ROOT };
 export const TEMPLATE_PATH = path.join(ROOT, 'template.yaml');
 
 type Node = YAMLMap | YAMLSeq;
@@ -84,12 +85,7 @@ export interface BuildOptions {
   functions: Record<string, { entry: string; outfile: string }>;
 }
 
-/** scripts/build-options.mjs (ESM), read in a child process: jest runs these tests as CommonJS. */
+/** scripts/build-options.ts: the esbuild options `npm run build` uses. */
 export function loadBuildOptions(): BuildOptions {
-  const script =
-    "const m = await import(process.argv[1]); process.stdout.write(JSON.stringify({ sharedOptions: m.sharedOptions, functions: m.functions }));";
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, path.join(ROOT, 'scripts', 'build-options.mjs')], {
-    encoding: 'utf8',
-  });
-  return JSON.parse(out) as BuildOptions;
+  return { sharedOptions: { ...sharedOptions }, functions: { ...functions } };
 }

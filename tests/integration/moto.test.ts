@@ -1,7 +1,7 @@
 // The built authorizer and `npm start` against moto_server: a real Cognito emulator, real tokens from AdminInitiateAuth.
 import { startBuiltAuthorizer, type BuiltAuthorizer, type BuiltOutcome } from '../helpers/built-authorizer';
 import { methodArn } from '../helpers/events';
-import { evaluate } from '../helpers/iam';
+import { evaluate } from '../helpers/oracle';
 import { startLocalApi, type LocalApi } from '../helpers/local-api';
 import { seedPool, startMoto, type Moto, type SeededPool } from '../helpers/moto';
 import { claimsOf, http } from '../helpers/processes';

@@ -28,7 +28,7 @@ function publicForms(key: SigningKey): [string, string | Buffer][] {
     ['the public key as PKCS#1 PEM', pub.export({ type: 'pkcs1', format: 'pem' })],
     ['the public key as DER', pub.export({ type: 'spki', format: 'der' })],
     ['the JWK as JSON', JSON.stringify(key.jwk)],
-    ['the JWK modulus', key.jwk['n'] as string],
+    ['the JWK modulus', key.jwk.n],
   ];
 }
 

@@ -1,7 +1,7 @@
 // Cache safety: a policy answered for one request, reused by API Gateway for any other request of
 // the same caller, must agree with the rules — never allow what they deny, allow what they grant.
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import { evaluator } from '../helpers/iam';
+import { evaluator } from '../helpers/oracle';
 import { setup, type TestSetup } from '../helpers/authorizer';
 import { methodArn, tokenEvent } from '../helpers/events';
 import { cognitoClaims, signJwt } from '../helpers/issuer';

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportFixture, jsonOf, runBuiltTool, runTool, tempFile } from '../helpers/cli';
+import { scriptArgs } from '../helpers/local-api';
 import { ROOT } from '../helpers/template';
 
 interface Finding {
@@ -54,14 +55,13 @@ describe('check: the sample', () => {
     expect(report.unprotected.map((u) => u.route)).toContain('OPTIONS /pets');
   });
 
-  it('runs through scripts/rules.mjs (npm run rules) with only the tool\'s JSON on stdout', () => {
+  it('runs through scripts/rules.ts (npm run rules) with only the tool\'s JSON on stdout', () => {
     // Prepare
-    const launcher = path.join(ROOT, 'scripts', 'rules.mjs');
     const env = { ...process.env };
     delete env['ROUTE_RULES'];
 
     // Act
-    const run = spawnSync(process.execPath, [launcher, 'check', '--template', 'template.yaml', '--json'], { cwd: ROOT, env, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, scriptArgs('rules.ts', ['check', '--template', 'template.yaml', '--json']), { cwd: ROOT, env, encoding: 'utf8' });
 
     // Assess
     expect(run.status).toBe(0);

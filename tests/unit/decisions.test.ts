@@ -1,5 +1,5 @@
 // The decision table: callers × routes, for TOKEN and REQUEST events, checked against API Gateway's answer.
-import { evaluate } from '../helpers/iam';
+import { evaluate } from '../helpers/oracle';
 import { setup, type TestSetup } from '../helpers/authorizer';
 import { methodArn, requestEvent, tokenEvent } from '../helpers/events';
 import { cognitoClaims, signJwt } from '../helpers/issuer';

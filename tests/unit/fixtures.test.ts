@@ -2,34 +2,36 @@
 // ends as its manifest says, so `sam local invoke -e events/…` shows what users will see.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { evaluate } from '../helpers/iam';
+import { ROOT } from '../../scripts/lib/paths';
+import { loadScenarios } from '../../scripts/lib/scenarios';
 import { setup, type TestSetup } from '../helpers/authorizer';
-import { cognitoClaims, signJwt } from '../helpers/issuer';
+import { mintToken } from '../helpers/issuer';
+import { decisionOf } from '../helpers/outcome';
 import type { Authorizer } from '../../src/authorizer';
-import { policyOf } from '../helpers/policy';
 
-interface Scenario {
-  file: string;
-  caller: { groups?: string[]; scopes?: string[]; tokenUse?: 'access' | 'id'; expired?: boolean } | null;
-  expect: 'allow' | 'deny' | 'unauthorized';
-}
-
-const EVENTS = path.join(__dirname, '..', '..', 'events');
-const scenarios = JSON.parse(readFileSync(path.join(EVENTS, 'scenarios.json'), 'utf8')) as Scenario[];
+const EVENTS = path.join(ROOT, 'events');
+const scenarios = loadScenarios(EVENTS);
 
 describe('events/ fixtures', () => {
   let t: TestSetup;
-  let authorizer: Authorizer;
+
+  // One authorizer per setting a scenario asks for (SIMPLE_RESPONSES, say), each with the bundled config/rules.json.
+  const authorizers = new Map<string, Authorizer>();
+  const authorizerFor = (env: Readonly<Record<string, string>> = {}): Authorizer => {
+    const key = JSON.stringify(env);
+    let made = authorizers.get(key);
+    if (made === undefined) authorizers.set(key, (made = t.make(env)));
+    return made;
+  };
 
   beforeAll(async () => {
     t = await setup();
-    authorizer = t.make(); // the bundled config/rules.json, as deployed
   });
   afterAll(() => t.stop());
 
   it('lists every event file in the manifest', () => {
     // Prepare
-    const files = readdirSync(EVENTS).filter((f) => f.endsWith('.json') && f !== 'scenarios.json' && f !== 'env.json');
+    const files = readdirSync(EVENTS).filter((f) => f.endsWith('.json') && f !== 'scenarios.json' && !f.startsWith('env.'));
 
     // Act
     const listed = new Set(scenarios.map((s) => s.file));
@@ -45,22 +47,18 @@ describe('events/ fixtures', () => {
     const token =
       scenario.caller === null
         ? ''
-        : signJwt(
-            t.key,
-            cognitoClaims({
-              groups: scenario.caller.groups,
-              scopes: scenario.caller.scopes,
-              tokenUse: scenario.caller.tokenUse ?? 'access',
-              ttl: scenario.caller.expired === true ? -60 : 3600,
-            }),
-          );
-    const event = JSON.parse(text.split('{{TOKEN}}').join(token)) as { methodArn: string };
+        : mintToken(t.key, {
+            groups: scenario.caller.groups,
+            scopes: scenario.caller.scopes,
+            sub: scenario.caller.sub,
+            tokenUse: scenario.caller.tokenUse ?? 'access',
+            ttl: scenario.caller.expired === true ? -60 : 3600,
+            extra: scenario.caller.claims,
+          });
+    const event: unknown = JSON.parse(text.split('{{TOKEN}}').join(token));
 
     // Act
-    const outcome = await authorizer.handler(event).then(
-      (result) => (evaluate(policyOf(result), event.methodArn) === 'Allow' ? 'allow' : 'deny'),
-      (err: Error) => (err.message === 'Unauthorized' ? 'unauthorized' : `fault: ${err.message}`),
-    );
+    const outcome = await decisionOf(authorizerFor(scenario.env).handler, event);
 
     // Assess
     expect(outcome).toBe(scenario.expect);

@@ -8,7 +8,7 @@ import { compileGlobs } from '../../src/policy/glob';
 import { compileRules } from '../../src/rules';
 import { setup, type LogLine, type TestSetup } from '../helpers/authorizer';
 import { methodArn, tokenEvent } from '../helpers/events';
-import { evaluate, evaluator, iamMatch } from '../helpers/iam';
+import { evaluate, evaluator, iamMatch } from '../helpers/oracle';
 import { cognitoClaims, signJwt } from '../helpers/issuer';
 import { governingRoute, METHODS, routeAllows, rulesAllow, sampleRequests, type RulesDoc, type Who } from '../helpers/oracle';
 import { outcomeOf } from '../helpers/outcome';

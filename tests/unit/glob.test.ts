@@ -4,7 +4,7 @@ import { compileGlobs } from '../../src/policy/glob';
 import { overlapWitness } from '../../src/policy/overlap';
 import { templateGlob } from '../../src/policy/routes';
 import { matchesPath, parseRoute, splitPath } from '../../src/rules/route';
-import { iamMatch } from '../helpers/iam';
+import { iamMatch } from '../helpers/oracle';
 
 const SEGMENT_VALUES = ['a', 'b', 'c', 'ab', 'zz'];
 const PATHS: string[] = ['/'];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Authorizer } from '../../src/authorizer';
 import { setup, type TestSetup } from '../helpers/authorizer';
 import { http1Event, httpEvent, methodArn } from '../helpers/events';
-import { evaluate } from '../helpers/iam';
+import { evaluate } from '../helpers/oracle';
 import { cognitoClaims, signJwt } from '../helpers/issuer';
 import { outcomeOf } from '../helpers/outcome';
 import { policyOf } from '../helpers/policy';

@@ -2,7 +2,7 @@
 // the size budget, and never an empty statement list.
 import { EventError } from '../../src/errors';
 import { parseResourceArn } from '../../src/policy/arn';
-import { evaluate } from '../helpers/iam';
+import { evaluate } from '../helpers/oracle';
 import { methodArn } from '../helpers/events';
 import { answerFor } from '../helpers/policy';
 
