@@ -82,7 +82,7 @@ export function explainMissing(facts: StackFacts, missing: Missing): string {
     if (facts.parameters[PARAMETERS.deployMode] === 'authorizer-only') {
       return (
         `${stack} was deployed with DeployMode=authorizer-only: the authorizer alone, no sample API to smoke. ` +
-        'Test the APIs you attached it to yourself, or deploy with DeployMode=both (or rest, or http), or give --api-url / --http-api-url.'
+        'Test the APIs you attached it to yourself, or deploy it with a DeployMode that has a sample API, or give --api-url / --http-api-url.'
       );
     }
     return `${stack} has no ${OUTPUTS.restUrl} or ${OUTPUTS.httpUrl} output (outputs: ${outputList(facts)}): is it a cognito-route-authorizer stack with a sample API? Give --api-url or --http-api-url.`;
