@@ -70,10 +70,26 @@ export async function secretsMotoSaw(moto: Moto, poolId: string): Promise<{ pass
   return { passwords, tokens };
 }
 
-/** The secrets (and a JWT's payload and signature on their own) that appear in `output`. */
+/** How long a run of a secret's characters must be to count as a leak. */
+const LEAK_RUN = 20;
+
+/** Every run of LEAK_RUN characters in `text`. */
+function runsOf(text: string): Set<string> {
+  const runs = new Set<string>();
+  for (let i = 0; i + LEAK_RUN <= text.length; i++) runs.add(text.slice(i, i + LEAK_RUN));
+  return runs;
+}
+
+/**
+ * The secrets `output` shows any part of (LEAK_RUN characters in a row or more): passwords whole,
+ * tokens without their header (the same for every token of the pool, and no secret).
+ */
 export function leakedSecrets(output: string, secrets: { passwords: readonly string[]; tokens: readonly string[] }): string[] {
-  const parts = secrets.tokens.flatMap((t) => [t, ...t.split('.').slice(1)]);
-  return [...secrets.passwords, ...parts].filter((s) => s.length >= 8 && output.includes(s));
+  const runs = runsOf(output);
+  const shows = (secret: string): boolean => [...runsOf(secret)].some((run) => runs.has(run));
+  const leakedPasswords = secrets.passwords.filter(shows).map((_, i) => `password #${i + 1}`);
+  const leakedTokens = secrets.tokens.filter((t) => shows(t.slice(t.indexOf('.') + 1))).map((t) => `token …${t.slice(-6)}`);
+  return [...leakedPasswords, ...leakedTokens];
 }
 
 /** A TCP server on 127.0.0.1 that accepts connections and never answers: an API that hangs. */
