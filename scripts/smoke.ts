@@ -44,7 +44,7 @@ async function smoke(argv: readonly string[]): Promise<number> {
     interrupts.dispose();
   }
   report.line('');
-  report.line(interrupts.exitCode() === undefined ? report.summary(performance.now() - started) : `INTERRUPTED: ${report.summary(performance.now() - started)}`);
+  report.line(report.summary(performance.now() - started, interrupts.exitCode() !== undefined));
   return interrupts.exitCode() ?? report.exitCode();
 }
 

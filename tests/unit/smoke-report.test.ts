@@ -60,7 +60,7 @@ describe('smoke report', () => {
     });
   });
 
-  it('exits 1 when a check failed, and 2 when the smoke could not run as asked', () => {
+  it('exits 1 when a check failed, and 2 when the smoke could not run as asked; says when it was interrupted', () => {
     // Prepare
     const failed = capture().report;
     const cannotRun = capture().report;
@@ -70,6 +70,11 @@ describe('smoke report', () => {
     cannotRun.cannotRunBecause('setup create cra-smoke-x-admin: AccessDeniedException: not authorized');
 
     // Assess
-    expect([failed.exitCode(), cannotRun.exitCode(), cannotRun.summary(0)]).toEqual([1, 2, 'COULD NOT RUN: 0 passed, 1 failed, 0 skipped, 0 noted (0.0 s)']);
+    expect([failed.exitCode(), cannotRun.exitCode(), cannotRun.summary(0), failed.summary(500, true)]).toEqual([
+      1,
+      2,
+      'COULD NOT RUN: 0 passed, 1 failed, 0 skipped, 0 noted (0.0 s)',
+      'INTERRUPTED: 0 passed, 1 failed, 0 skipped, 0 noted (0.5 s)',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 // The smoke's demo users (scripts/lib/smoke/users.ts) against a stand-in Cognito client: the calls made, and every user that may exist deleted.
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { Interrupted } from '../../scripts/lib/smoke/errors';
+import { tamper } from '../../scripts/lib/smoke/tokens';
 import { DemoUsers, poolHasTenantAttribute, randomPassword, type SetupError } from '../../scripts/lib/smoke/users';
 
 /** A token whose payload holds `sub`. */
@@ -149,5 +150,21 @@ describe('smoke demo users', () => {
     // Assess
     expect(passwords.filter((p) => !(p.length >= 12 && /[A-Z]/.test(p) && /[a-z]/.test(p) && /\d/.test(p) && /[^A-Za-z0-9]/.test(p)))).toEqual([]);
     expect(new Set(passwords).size).toBe(50);
+  });
+
+  it('forges a token that claims admins and keeps the original header and signature', () => {
+    // Prepare
+    const original = token('s-1');
+
+    // Act
+    const forged = tamper(original);
+
+    // Assess
+    const [head, payload, signature] = forged.split('.');
+    expect({ head, signature, claims: JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as unknown }).toEqual({
+      head: original.split('.')[0],
+      signature: original.split('.')[2],
+      claims: { sub: 's-1', 'cognito:groups': ['admins'] },
+    });
   });
 });

@@ -65,7 +65,7 @@ export type CacheStep = 'first' | 'reuse';
 
 export interface PlannedCheck {
   readonly api: ApiKind;
-  /** Who asks: a role, `no token`, `malformed`, `reader tampered`… */
+  /** Who asks: a role, `no token`, `malformed`, `tampered`, `wrong use`, `preflight`. */
   readonly who: string;
   readonly credential: Credential;
   readonly probe: Probe;

@@ -78,10 +78,10 @@ export class Report {
     return { ...this.tally };
   }
 
-  /** The summary line. */
-  summary(elapsedMs: number): string {
+  /** The summary line; `interrupted` when a signal stopped the run. */
+  summary(elapsedMs: number, interrupted = false): string {
     const { pass, fail, skip, note } = this.tally;
-    const verdict = this.exitCode() === EXIT.passed ? 'PASSED' : this.cannotRun ? 'COULD NOT RUN' : 'FAILED';
+    const verdict = interrupted ? 'INTERRUPTED' : this.exitCode() === EXIT.passed ? 'PASSED' : this.cannotRun ? 'COULD NOT RUN' : 'FAILED';
     return `${verdict}: ${pass} passed, ${fail} failed, ${skip} skipped, ${note} noted (${(elapsedMs / 1000).toFixed(1)} s)`;
   }
 

@@ -6,8 +6,8 @@ import { requestOrigin, send } from './http';
 import { judge, type Observation } from './judge';
 import { API_LABEL, checkLine, type Report } from './report';
 import type { ApiTarget, Target } from './target';
+import { tamper } from './tokens';
 import {
-  claimsOf,
   DemoUsers,
   newRunId,
   poolHasTenantAttribute,
@@ -81,13 +81,6 @@ function reportSetupError(report: Report, err: unknown): void {
   else report.mark('fail', `setup      ${failure.message}`);
 }
 
-/** A token whose claims say admins, with the original signature: a forgery the authorizer must refuse. */
-export function tamper(jwt: string): string {
-  const [header, , signature] = jwt.split('.');
-  const claims = { ...claimsOf(jwt), 'cognito:groups': ['admins'] };
-  return `${header ?? ''}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature ?? ''}`;
-}
-
 /** The Authorization header of `credential`, or undefined for none. */
 function authorizationFor(credential: Credential, byRole: ReadonlyMap<Role, DemoUser>, target: Target, report: Report): string | undefined {
   if (credential.kind === 'none') return undefined;
@@ -101,6 +94,15 @@ function authorizationFor(credential: Credential, byRole: ReadonlyMap<Role, Demo
   return `Bearer ${forged}`;
 }
 
+/** What one API's checks share: the target, the run's dependencies, the signed-in users, the notes gathered. */
+interface ApiRun {
+  readonly api: ApiTarget;
+  readonly target: Target;
+  readonly deps: RunDeps;
+  readonly byRole: ReadonlyMap<Role, DemoUser>;
+  readonly notes: Map<string, Observation>;
+}
+
 const callerFacts = (user: DemoUser): CallerFacts => ({
   role: user.role,
   sub: user.sub,
@@ -110,9 +112,11 @@ const callerFacts = (user: DemoUser): CallerFacts => ({
 });
 
 /** Runs one check; false when the API gave no answer at all. */
-async function runCheck(check: PlannedCheck, api: ApiTarget, byRole: ReadonlyMap<Role, DemoUser>, target: Target, deps: RunDeps, notes: Map<string, Observation>): Promise<boolean> {
+async function runCheck(check: PlannedCheck, run: ApiRun): Promise<boolean> {
+  const { api, target, deps } = run;
   if (deps.signal.aborted) throw new Interrupted();
-  const answer = await send(api.url, check.probe, authorizationFor(check.credential, byRole, target, deps.report), requestOrigin(target.corsOrigin), deps.signal);
+  const authorization = authorizationFor(check.credential, run.byRole, target, deps.report);
+  const answer = await send(api.url, check.probe, authorization, requestOrigin(target.corsOrigin), deps.signal);
   if (deps.signal.aborted) throw new Interrupted();
   if ('problem' in answer) {
     deps.report.mark('fail', checkLine(check, [answer.problem]));
@@ -120,7 +124,7 @@ async function runCheck(check: PlannedCheck, api: ApiTarget, byRole: ReadonlyMap
   }
   const verdict = judge(check.expect, answer, { api: api.kind, corsOrigin: target.corsOrigin });
   deps.report.mark(verdict.problems.length === 0 ? 'pass' : 'fail', checkLine(check, verdict.problems));
-  for (const o of verdict.observations) if (!notes.has(o.key)) notes.set(o.key, o);
+  for (const o of verdict.observations) if (!run.notes.has(o.key)) run.notes.set(o.key, o);
   return true;
 }
 
@@ -134,15 +138,16 @@ async function runApi(api: ApiTarget, byRole: ReadonlyMap<Role, DemoUser>, targe
   report.line(`${label} API ${api.url}`);
   if (api.kind === 'http') report.mark('note', 'HTTP API: 401 for a token the authorizer refuses (it throws Unauthorized) is documented for REST only; the 401 checks below settle it here');
   for (const s of table.skipped) report.mark('skip', `${label} ${s.what}: ${s.why}`);
-  const notes = new Map<string, Observation>();
+  const run: ApiRun = { api, target, deps, byRole, notes: new Map() };
   for (const [i, check] of table.checks.entries()) {
-    const answered = await runCheck(check, api, byRole, target, deps, notes);
+    const answered = await runCheck(check, run);
     if (!answered && check.reachability === true) {
-      report.mark('skip', `${label} the other ${table.checks.length - i - 1} checks: the API did not answer`, table.checks.length - i - 1);
+      const rest = table.checks.length - i - 1;
+      report.mark('skip', `${label} the other ${rest} checks: the API did not answer`, rest);
       return;
     }
   }
-  for (const note of notes.values()) report.mark('note', note.text);
+  for (const note of run.notes.values()) report.mark('note', note.text);
 }
 
 /** Deletes every user that may exist; a line saying so, or how to delete what is left by hand. */

@@ -10,6 +10,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { awsFailure, Interrupted, oneLine } from './errors';
+import { subOf } from './tokens';
 
 /** Every demo user's name starts with this, so leftovers are easy to find. */
 export const USER_PREFIX = 'cra-smoke-';
@@ -200,21 +201,5 @@ export class DemoUsers {
     } catch (err) {
       return err instanceof Error && err.name === 'UserNotFoundException' ? undefined : oneLine(err);
     }
-  }
-}
-
-/** The `sub` claim of a JWT (read, not verified: Cognito just issued it). */
-export function subOf(jwt: string): string {
-  const sub = claimsOf(jwt)['sub'];
-  return typeof sub === 'string' ? sub : '';
-}
-
-/** A JWT's payload (not verified). */
-export function claimsOf(jwt: string): Record<string, unknown> {
-  try {
-    const payload: unknown = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
-  } catch {
-    return {};
   }
 }
