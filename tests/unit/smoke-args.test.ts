@@ -1,6 +1,6 @@
 // `npm run smoke`'s flags (scripts/lib/smoke/args.ts): what a run may be asked, and the one-line refusals of what it may not.
 import { UsageError } from '../../scripts/lib/cli';
-import { readBaseUrl, readSmokeOptions } from '../../scripts/lib/smoke/args';
+import { readBaseUrl, readSmokeOptions, USAGE } from '../../scripts/lib/smoke/args';
 
 const FLAGS = ['--api-url', 'https://abc123defg.execute-api.us-east-1.amazonaws.com/prod/', '--user-pool-id', 'us-east-1_AbC123', '--client-id', '1example23456789'];
 
@@ -126,5 +126,23 @@ describe('smoke flags', () => {
 
     // Assess
     expect(messages).toEqual(['unknown option --verbose', 'unexpected argument "extra"']);
+  });
+
+  it('explains in --help the permissions a run needs, that signing in needs none, and the users it creates', () => {
+    // Act
+    const named = [
+      'cloudformation:DescribeStacks',
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminSetUserPassword',
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminDeleteUser',
+      'cognito-idp:DescribeUserPool',
+      'needs no IAM permission',
+      'cra-smoke-<run>-admin',
+      'never printed',
+    ].filter((text) => !USAGE.includes(text));
+
+    // Assess
+    expect(named).toEqual([]);
   });
 });

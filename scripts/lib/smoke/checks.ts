@@ -194,6 +194,12 @@ function whyOf(kind: RequestKind, input: PlanInput, sample: SampleRequest, allow
   return allowed ? sample.why : undefined;
 }
 
+/** The sample backend's answer to an allowed request; GET /me's echoes the caller. */
+function backendAnswer(kind: RequestKind, sample: SampleRequest, caller: CallerFacts, input: PlanInput): Expectation {
+  const me: MeFacts = { sub: caller.sub, username: caller.username, clientId: input.clientId, tokenUse: input.tokenUse, groups: caller.groups };
+  return { kind: 'backend', status: sample.backend, ...(sample.mentions === undefined ? {} : { mentions: sample.mentions }), ...(kind === 'me' ? { me } : {}) };
+}
+
 /** The skip line of a request kind: bound routes once per template, not once per value. */
 function skipFor(kind: RequestKind, probe: Probe | undefined): { readonly key: string; readonly what: string } {
   if (kind === 'own' || kind === 'others') return { key: 'users', what: 'GET /users/{sub}/pets' };
@@ -215,11 +221,8 @@ function callerChecks(input: PlanInput, caller: CallerFacts, skipped: Map<string
     }
     const { probe } = sample;
     const allowed = rulesAllow(input.rules, who, probe.method, probe.path, input.api);
-    const me: MeFacts = { sub: caller.sub, username: caller.username, clientId: input.clientId, tokenUse: input.tokenUse, groups: caller.groups };
-    const expect: Expectation = !allowed
-      ? { kind: 'denied' }
-      : { kind: 'backend', status: sample.backend, ...(sample.mentions === undefined ? {} : { mentions: sample.mentions }), ...(kind === 'me' ? { me } : {}) };
     const why = whyOf(kind, input, sample, allowed);
+    const expect = allowed ? backendAnswer(kind, sample, caller, input) : ({ kind: 'denied' } as const);
     checks.push({ api: input.api, who: caller.role, credential: { kind: 'token', role: caller.role }, probe, expect, cache: checks.length === 0 ? 'first' : 'reuse', ...(why === undefined ? {} : { why }) });
   }
   return checks;

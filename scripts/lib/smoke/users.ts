@@ -1,4 +1,4 @@
-// Demo users: created with a random password that never leaves this module, signed in, and deleted (every one that may exist).
+// Demo users: created with a random password (told to the report only so it can hide it), signed in, and deleted, every one that may exist.
 import { randomBytes, randomInt } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
