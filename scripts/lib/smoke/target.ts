@@ -28,7 +28,7 @@ export interface ExpectedRules {
 
 /** Everything a run needs. */
 export interface Target {
-  /** For the report: `stack NAME (REGION)` or `the flags`. */
+  /** For the report: `stack NAME (REGION)` or `APIs and pool from the flags`. */
   readonly from: string;
   readonly apis: readonly ApiTarget[];
   readonly userPoolId: string;
@@ -129,7 +129,7 @@ export function resolveTarget(options: SmokeOptions, stack: StackFacts | undefin
   const clientId = requireValue(options.clientId ?? fromStack.clientId, 'clientId', stack, '--client-id');
   const ttlSeconds = fromStack.ttlSeconds;
   return {
-    from: stack === undefined ? 'the flags' : `stack ${stack.name} (${stack.region})`,
+    from: stack === undefined ? 'APIs and pool from the flags' : `stack ${stack.name} (${stack.region})`,
     apis,
     userPoolId,
     region: userPoolId.slice(0, userPoolId.indexOf('_')),
