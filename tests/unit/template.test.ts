@@ -47,7 +47,7 @@ const SAME_WITHOUT = { bundle: true, platform: 'node', legalComments: 'none', lo
 
 /**
  * Source maps: the template ships none (`sam build` would set NODE_OPTIONS=--enable-source-maps,
- * measured at +8 ms per cold start and +38 ms per error at init here). Until
+ * measured at +10 ms per cold start and +44 ms per error at init here). Until
  * scripts/build-options.mjs sets `sourcemap: false` as well, this is the one option compared
  * against a fixed value rather than against the build's.
  */
