@@ -26,10 +26,18 @@ export const LAMBDA_ENVIRONMENT_BYTES = 4096;
  * bytes with one pool and two clients; 512 leaves room for a few more pools and clients.
  */
 export const OTHER_VARIABLES_ALLOWANCE = 512;
-/** The most a ROUTE_RULES value can take under that allowance. */
-export const ROUTE_RULES_LIMIT = LAMBDA_ENVIRONMENT_BYTES - OTHER_VARIABLES_ALLOWANCE - 'ROUTE_RULES'.length;
-/** CloudFormation's limit on one parameter value (the template's RouteRules). */
-export const PARAMETER_LIMIT = 4096;
+/** The most a ROUTE_RULES value can take under that allowance, as Lambda measures it (see lambdaMeasure). */
+export const ROUTE_RULES_LIMIT = LAMBDA_ENVIRONMENT_BYTES - OTHER_VARIABLES_ALLOWANCE - '"ROUTE_RULES":"",'.length;
+/**
+ * template.yaml's MaxLength for the RouteRules parameter: what fits beside the longest values of the
+ * other parameters (tests/unit/template.test.ts holds the two together).
+ */
+export const PARAMETER_LIMIT = 1700;
+
+/** Lambda measures its environment as the JSON of the variables: each `"` and `\` of a value counts twice. */
+function lambdaMeasure(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+}
 
 const OPTIONS = {
   ...RULES_OPTION,
@@ -48,8 +56,9 @@ const DESCRIPTION = `Checks the rules with the authorizer's own parser and routi
     without either, both are checked);
   - callers whose policy would exceed the size budget (they get a policy for the asked
     route only), for every caller "matrix" shows and the caller holding every grant;
-  - whether the rules fit inline: ROUTE_RULES (Lambda allows ${LAMBDA_ENVIRONMENT_BYTES} bytes for all variables;
-    ${OTHER_VARIABLES_ALLOWANCE} are left for the others) and the RouteRules parameter (${PARAMETER_LIMIT} bytes).
+  - whether the rules fit inline: ROUTE_RULES (Lambda allows ${LAMBDA_ENVIRONMENT_BYTES} bytes for all variables,
+    counting each quote twice; ${OTHER_VARIABLES_ALLOWANCE} are left for the others) and template.yaml's RouteRules
+    parameter (${PARAMETER_LIMIT} characters).
 
 Exit status: 0 no problems, 1 problems found, 2 usage error.`;
 
@@ -159,15 +168,16 @@ function policySizes(rules: CompiledRules, ruleSet: RuleSet, model: RoutingModel
 /** Whether the rules fit ROUTE_RULES and the RouteRules parameter: a problem when they are set inline and do not. */
 function inlineSize(source: RulesSource, doc: unknown): { problems: Finding[]; notes: Finding[] } {
   const text = source.origin === 'env' ? source.text : JSON.stringify(doc);
-  const bytes = Buffer.byteLength(text, 'utf8');
+  const bytes = lambdaMeasure(text);
   const how = source.origin === 'env' ? 'as set' : 'minified';
   const fitsLambda = bytes <= ROUTE_RULES_LIMIT;
-  const fitsParameter = bytes <= PARAMETER_LIMIT;
-  const limits = `ROUTE_RULES up to about ${ROUTE_RULES_LIMIT} bytes (Lambda's ${LAMBDA_ENVIRONMENT_BYTES} for all variables, ${OTHER_VARIABLES_ALLOWANCE} assumed for the others), the RouteRules parameter up to ${PARAMETER_LIMIT}`;
-  if (fitsLambda && fitsParameter) {
-    return { problems: [], notes: [{ kind: 'inline-size', message: `the rules take ${bytes} bytes ${how}: they fit inline (${limits})` }] };
-  }
-  const message = `the rules take ${bytes} bytes ${how}: too large for ${fitsParameter ? 'ROUTE_RULES' : 'ROUTE_RULES and the RouteRules parameter'} (${limits}); keep them in config/rules.json, which is bundled with the function`;
+  const fitsParameter = text.length <= PARAMETER_LIMIT;
+  const limits =
+    `ROUTE_RULES up to about ${ROUTE_RULES_LIMIT} bytes as Lambda counts them, quotes twice (${LAMBDA_ENVIRONMENT_BYTES} for all ` +
+    `variables, ${OTHER_VARIABLES_ALLOWANCE} assumed for the others); template.yaml's RouteRules parameter up to ${PARAMETER_LIMIT} characters`;
+  const size = `the rules take ${text.length} characters ${how}, ${bytes} bytes as Lambda counts them`;
+  if (fitsLambda && fitsParameter) return { problems: [], notes: [{ kind: 'inline-size', message: `${size}: they fit inline (${limits})` }] };
+  const message = `${size}: too large for ${fitsLambda ? 'the RouteRules parameter' : fitsParameter ? 'ROUTE_RULES' : 'ROUTE_RULES and the RouteRules parameter'} (${limits}); keep them in config/rules.json, which is bundled with the function`;
   return source.origin === 'env' ? { problems: [{ kind: 'inline-size', message }], notes: [] } : { problems: [], notes: [{ kind: 'inline-size', message }] };
 }
 

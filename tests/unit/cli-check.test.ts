@@ -228,7 +228,7 @@ describe('check: coverage against exports', () => {
 
     // Assess
     expect(report.problems).toEqual([
-      { kind: 'rule-without-route', route: 'PUT /pets/{petId}', message: 'routes[6]: the API has no route of this method and path (compared by shape; parameter names may differ)' },
+      { kind: 'rule-without-route', route: 'PUT /pets/{petId}', message: 'routes[8]: the API has no route of this method and path (compared by shape; parameter names may differ)' },
     ]);
   });
 
@@ -273,7 +273,7 @@ describe('check: coverage against exports', () => {
 
     // Assess
     expect(report.problems.map((p) => [p.route, p.message])).toEqual([
-      ['GET /health', 'routes[6]: the API has this path only on routes the authorizer does not guard, so it is never asked'],
+      ['GET /health', 'routes[8]: the API has this path only on routes the authorizer does not guard, so it is never asked'],
     ]);
   });
 

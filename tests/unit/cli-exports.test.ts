@@ -34,10 +34,14 @@ describe('REST API export (get-export oas30, extensions=apigateway)', () => {
       'GET /me',
       'GET /pets',
       'GET /pets/{petId}',
+      'GET /tenants/{tenantId}/pets',
+      'GET /users/{userId}/pets',
       'OPTIONS /admin/{proxy+}',
       'OPTIONS /me',
       'OPTIONS /pets',
       'OPTIONS /pets/{petId}',
+      'OPTIONS /tenants/{tenantId}/pets',
+      'OPTIONS /users/{userId}/pets',
       'POST /pets',
     ]);
   });
@@ -93,7 +97,18 @@ describe('HTTP API export (export-api --specification OAS30)', () => {
     const def = api.routes.filter((r) => r.isDefault === true);
     expect(def).toHaveLength(1);
     expect(def[0]?.protection.kind).toBe('lambda');
-    expect(routeTexts(api)).toEqual(['$default', 'ANY /admin/{proxy+}', 'DELETE /pets/{petId}', 'GET /health', 'GET /me', 'GET /pets', 'GET /pets/{petId}', 'POST /pets']);
+    expect(routeTexts(api)).toEqual([
+      '$default',
+      'ANY /admin/{proxy+}',
+      'DELETE /pets/{petId}',
+      'GET /health',
+      'GET /me',
+      'GET /pets',
+      'GET /pets/{petId}',
+      'GET /tenants/{tenantId}/pets',
+      'GET /users/{userId}/pets',
+      'POST /pets',
+    ]);
   });
 
   it('guards routes through an apiKey scheme with a REQUEST authorizer and no authtype', () => {

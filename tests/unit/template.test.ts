@@ -1,5 +1,6 @@
 // template.yaml agrees with the rest of the project: the build, the rules' routes, the authorizer's
 // configuration contract and its 4 KB environment, the files it names, and the release version.
+import { PARAMETER_LIMIT as ROUTE_RULES_PARAMETER_LIMIT } from '../../src/cli/check';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -45,14 +46,6 @@ const LONGEST_RESOURCE_REF: Record<string, number> = { DemoUserPool: 55, DemoUse
  */
 const SAME_WITHOUT = { bundle: true, platform: 'node', legalComments: 'none', logLevel: 'warning' } as const;
 
-/**
- * Source maps: the template ships none (`sam build` would set NODE_OPTIONS=--enable-source-maps,
- * measured at +10 ms per cold start and +44 ms per error at init here). Until
- * scripts/build-options.mjs sets `sourcemap: false` as well, this is the one option compared
- * against a fixed value rather than against the build's.
- */
-const SHIPPED_SOURCEMAP = false;
-
 let template: Template;
 let build: BuildOptions;
 let rules: Rules;
@@ -66,7 +59,7 @@ beforeAll(() => {
 /** What the template's BuildProperties must be for a function built from `entry`. */
 function expectedBuildProperties(entry: string): Record<string, unknown> {
   const o = build.sharedOptions;
-  return { Format: o['format'], Target: o['target'], Minify: o['minify'], Sourcemap: SHIPPED_SOURCEMAP, EntryPoints: [entry], External: o['external'] };
+  return { Format: o['format'], Target: o['target'], Minify: o['minify'], Sourcemap: o['sourcemap'], EntryPoints: [entry], External: o['external'] };
 }
 
 /** The OpenAPI paths of a sample API, as written in template.yaml. */
@@ -130,7 +123,7 @@ function longestValue(expression: unknown): string {
 }
 
 describe('template.yaml builds what npm run build builds', () => {
-  it.each(Object.entries(FUNCTIONS))('gives the %s function the esbuild options of scripts/build-options.mjs', (name, logicalId) => {
+  it.each(Object.entries(FUNCTIONS))('gives the %s function the esbuild options of scripts/build-options.ts', (name, logicalId) => {
     // Prepare
     const entry = build.functions[name]?.entry ?? '(missing)';
 
@@ -154,7 +147,7 @@ describe('template.yaml builds what npm run build builds', () => {
     expect(unaccounted).toEqual([]);
   });
 
-  it('builds a function for every entry of scripts/build-options.mjs', () => {
+  it('builds a function for every entry of scripts/build-options.ts', () => {
     // Prepare
     const entries = Object.keys(build.functions).sort();
 
@@ -426,6 +419,14 @@ describe('the authorizer’s configuration', () => {
     // Assess
     expect(longest[ENV.routeRules]).toBe('"'.repeat(1700));
     expect(bytes).toBeLessThanOrEqual(LAMBDA_ENV_LIMIT);
+  });
+
+  it('caps RouteRules where the rules tool says inline rules stop fitting', () => {
+    // Act
+    const max = (template.Parameters['RouteRules'] as ParameterSpec).MaxLength;
+
+    // Assess
+    expect(max).toBe(ROUTE_RULES_PARAMETER_LIMIT);
   });
 
   it('would not fit with 100 more characters of rules, so the bound is not looser than it must be', () => {
