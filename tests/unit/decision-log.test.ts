@@ -114,6 +114,72 @@ describe('decision line', () => {
     expect(Object.keys(JSON.parse(lean[0] as string) as object)).not.toContain('route');
   });
 
+  it('is byte for byte the line Powertools writes, escapes and numbers included', () => {
+    // Prepare
+    process.env['_X_AMZN_TRACE_ID'] = TRACE;
+    const odd: DecisionFields = {
+      ...FIELDS,
+      resource: 'GET /a"b\\c\u0001\u2028é/\ud83d\ude00/\ud800',
+      principalId: 'sub "quoted"',
+      latencyMs: 1e-7,
+      extra: 2 ** 70,
+      infinite: Number.POSITIVE_INFINITY,
+      flag: false,
+    };
+    const sameTime = (line: string): string => line.replace(/"timestamp":"[^"]*"/, '"timestamp":"T"');
+
+    // Act
+    const [expected, lean] = bothLines([
+      [odd, CONTEXT, true],
+      [{ ...odd, tenantId: 'not-a-base-key' }, { ...CONTEXT, tenantId: 'tenant-1' }, false],
+    ]);
+
+    // Assess
+    expect(lean.map(sameTime)).toEqual(expected.map(sameTime));
+  });
+
+  it.each([
+    ['reserved', { service: 'other' }],
+    ['context', { function_name: 'other' }],
+  ])('leaves a field named like one of Powertools’ %s keys to Powertools', (_kind, clash: DecisionFields) => {
+    // Prepare
+    const logger = new Logger({ serviceName: SERVICE });
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const lean: string[] = [];
+    const log = createDecisionLog(logger, { ownLogger: true, serviceName: SERVICE, write: (l) => lean.push(l) });
+
+    // Act
+    log({ ...FIELDS, ...clash }, CONTEXT, false);
+
+    // Assess
+    expect(lean).toEqual([]);
+    expect(info).toHaveBeenCalledWith('decision', { ...FIELDS, ...clash });
+  });
+
+  it.each([0, 7, 42, 999, 1000])('stamps the time as Date#toISOString does (%i ms into a second)', (ms) => {
+    // Prepare
+    jest.useFakeTimers();
+    const base = Date.UTC(2026, 0, 31, 23, 59, 59);
+    const lean: string[] = [];
+    const log = createDecisionLog(new Logger({ serviceName: SERVICE }), { ownLogger: true, serviceName: SERVICE, write: (l) => lean.push(l) });
+
+    // Act
+    try {
+      jest.setSystemTime(base + 1);
+      log(FIELDS, undefined, false);
+      jest.setSystemTime(base + ms);
+      log(FIELDS, undefined, false);
+    } finally {
+      jest.useRealTimers();
+    }
+
+    // Assess
+    expect(lean.map((l) => (JSON.parse(l) as { timestamp: string }).timestamp)).toEqual([
+      new Date(base + 1).toISOString(),
+      new Date(base + ms).toISOString(),
+    ]);
+  });
+
   it('is not written when the log level is above INFO', () => {
     // Prepare
     process.env['POWERTOOLS_LOG_LEVEL'] = 'WARN';
