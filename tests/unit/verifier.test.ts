@@ -122,3 +122,46 @@ describe('verifier: Cognito checks', () => {
     expect(verified['iss']).toBe(claims.iss);
   });
 });
+
+describe('verifier: verified-claims cache', () => {
+  const key = makeKey();
+  let jwks: JwksServer;
+
+  beforeAll(async () => {
+    jwks = await new JwksServer([key]).start();
+  });
+  afterAll(() => jwks.stop());
+
+  const verifier = () => createVerifier({ userPoolIds: [POOL_ID], clientIds: [CLIENT_ID], tokenUse: 'access', jwksEndpoint: new URL(jwks.endpoint) });
+
+  it('answers a repeated token from the cache: the same claims, no second verification', async () => {
+    // Prepare
+    const v = verifier();
+    const token = signJwt(key, cognitoClaims({ groups: ['readers'] }));
+    const first = await v.verify(token);
+
+    // Act
+    const again = await v.verify(Buffer.from(token).toString());
+
+    // Assess
+    expect(again).toBe(first);
+  });
+
+  it('verifies in full a token that ends like a cached one (a payload forged under its signature)', async () => {
+    // Prepare
+    const v = verifier();
+    const token = signJwt(key, cognitoClaims({ groups: ['readers'], sub: 'reader' }));
+    await v.verify(token);
+    const [, , signature] = token.split('.') as [string, string, string];
+    const forgedPayload = Buffer.from(JSON.stringify(cognitoClaims({ groups: ['admins'], sub: 'reader' }))).toString('base64url');
+    const forged = `${token.split('.')[0] as string}.${forgedPayload}.${signature}`;
+
+    // Act
+    const outcome = await v.verify(forged).catch((e: unknown) => e);
+
+    // Assess
+    expect(outcome).toBeInstanceOf(CredentialError);
+    expect((outcome as CredentialError).problem).toBe('bad-signature');
+    expect((await v.verify(token))['cognito:groups']).toEqual(['readers']);
+  });
+});
