@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { toCaller } from './caller';
 import { loadConfig, type Config } from './config';
-import { parseCredential } from './credentials';
+import { credentialToken, parseCredential } from './credentials';
 import { createDecider, type Decision } from './decide';
 import { createDecisionLog, type DecisionLog } from './decision-log';
 import { ConfigurationError, CredentialError, DeploymentError, EventError, JwksFault } from './errors';
@@ -15,7 +15,7 @@ import { compileRules, type CompiledRules } from './rules';
 import { canonicalPath } from './rules/routing';
 import { fault, respond, unauthorized, type AuthorizerResponse, type Rendered } from './response';
 import { createTracing, type Tracing } from './tracing';
-import { createVerifier, type TokenVerifier, type VerifierOptions } from './verifier';
+import { createVerifier, type Claims, type TokenVerifier, type VerifierOptions } from './verifier';
 
 export const SERVICE_NAME = 'cognito-route-authorizer';
 const MAX_LOGGED_PATH = 256;
@@ -77,8 +77,8 @@ interface Parts {
   readonly decisionLog: DecisionLog;
   readonly tracing: Tracing;
   readonly rules: CompiledRules;
-  /** The pipeline for one event: front door to response. */
-  readonly run: (event: unknown, seen: { request?: AuthorizerRequest }) => Promise<Outcome>;
+  /** The pipeline for one event: front door to response (no promise for a cached token with tracing off). */
+  readonly run: (event: unknown, seen: { request?: AuthorizerRequest }) => Outcome | Promise<Outcome>;
   /** AWS_LAMBDA_INITIALIZATION_TYPE is on-demand (what Powertools' cold_start needs). */
   readonly onDemand: boolean;
 }
@@ -201,10 +201,14 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     () => undefined,
   );
 
-  const run: Parts['run'] = async (event, seen) => {
-    const request = openDoor(event, doors);
-    seen.request = request;
-    const claims = await tracing.span('verify', () => verifier.verify(parseCredential(request.credential)));
+  // A token verified before is answered from the verified-claims cache: the same string passed
+  // parseCredential then, and no promise is made (with tracing on, spans make their own).
+  const claimsOf = (request: AuthorizerRequest): Claims | Promise<Claims> =>
+    tracing.span('verify', () => {
+      const token = credentialToken(request.credential);
+      return (token === undefined ? undefined : verifier.cached(token)) ?? verifier.verify(parseCredential(request.credential));
+    });
+  const decideFor = (request: AuthorizerRequest, claims: Claims): Outcome | Promise<Outcome> => {
     const caller = toCaller(claims);
     return tracing.span('decide', () => {
       const { method, path } = request.arn;
@@ -212,6 +216,12 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
       const rendered = respond(request, caller, decision, policies);
       return { request, decision, rendered, principalId: caller.sub, clientId: caller.clientId };
     });
+  };
+  const run: Parts['run'] = (event, seen) => {
+    const request = openDoor(event, doors);
+    seen.request = request;
+    const claims = claimsOf(request);
+    return claims instanceof Promise ? claims.then((c) => decideFor(request, c)) : decideFor(request, claims);
   };
 
   const handler = createHandler({

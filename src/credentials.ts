@@ -17,6 +17,18 @@ function trimSpacesAndTabs(value: string): string {
 }
 
 /**
+ * The token a credential value names — `Bearer <token>` (scheme in any case) or the value itself,
+ * spaces and tabs trimmed — without checking its shape; undefined when the value is no string or
+ * too long. For a quick look-up of tokens already verified: parseCredential says what is wrong.
+ */
+export function credentialToken(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > MAX_TOKEN_LENGTH) return undefined;
+  const trimmed = trimSpacesAndTabs(value);
+  const bearer = BEARER.exec(trimmed);
+  return bearer === null ? trimmed : trimmed.slice(bearer[0].length);
+}
+
+/**
  * Reads one credential value: `Bearer <jwt>` (scheme in any case) or a bare JWT. Anything else —
  * empty, another scheme, two tokens, trailing text, control characters, over MAX_TOKEN_LENGTH
  * characters as sent (padding included) — is a CredentialError.
@@ -27,14 +39,13 @@ export function parseCredential(value: unknown): string {
   if (value.length > MAX_TOKEN_LENGTH) {
     throw new CredentialError(CredentialProblem.malformed, `credential longer than ${MAX_TOKEN_LENGTH} characters`);
   }
-  const trimmed = trimSpacesAndTabs(value);
-  if (trimmed === '') throw new CredentialError(CredentialProblem.missing);
-  const bearer = BEARER.exec(trimmed);
-  const token = bearer === null ? trimmed : trimmed.slice(bearer[0].length);
+  const token = credentialToken(value) as string;
+  if (token === '') throw new CredentialError(CredentialProblem.missing);
   if (!JWT.test(token)) {
+    const bearer = BEARER.test(trimSpacesAndTabs(value));
     throw new CredentialError(
       CredentialProblem.malformed,
-      bearer === null ? 'not a Bearer credential or a JWT' : 'Bearer value is not one JWT',
+      bearer ? 'Bearer value is not one JWT' : 'not a Bearer credential or a JWT',
     );
   }
   return token;

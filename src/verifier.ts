@@ -46,6 +46,11 @@ export interface TokenVerifier {
    */
   verify(token: string): Promise<Claims>;
   /**
+   * The claims of a token `verify` resolved before and that has not expired (verified-claims
+   * cache), without a promise; undefined otherwise (then `verify`).
+   */
+  cached(token: string): Claims | undefined;
+  /**
    * Fetches every pool's JWKS (regional issuer), best effort per pool: resolves with the pools
    * that failed and why. A failure is not cached; a later verify fetches again.
    */
@@ -243,6 +248,7 @@ export function createVerifier(
     get fetches() {
       return store.fetches;
     },
+    cached: (token) => cache.recall(token),
     async verify(token) {
       const hit = cache.recall(token);
       if (hit !== undefined) return hit;
