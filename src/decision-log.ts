@@ -62,9 +62,14 @@ const BASE_KEYS: ReadonlySet<string> = new Set([
   'tenant_id',
 ]);
 
+/** Characters JSON.stringify escapes in a string (surrogates: it escapes lone ones; either way it decides). */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** A value as JSON.stringify writes it (strings escaped, non-finite numbers as null). */
 function jsonValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  // A string with nothing to escape is quoted as it is: half the cost of JSON.stringify.
+  if (typeof value === 'string') return ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
   return JSON.stringify(value) ?? 'null';
