@@ -138,7 +138,7 @@ export function createRouteIndex(routes: readonly RouteRule[], model: RoutingMod
     if (!prefixesMeet(literalPrefix(glob.pattern, glob.route.method), literalPrefix(target.pattern, target.route.method))) {
       return false;
     }
-    const globWins = comparePrecedence(glob.route.rule.template, target.route.rule.template) < 0;
+    const globWins = comparePrecedence(glob.route.rule.template, target.route.rule.template, model) < 0;
     return overlaps(target.template, globPath, globWins ? [...target.except, glob.template] : target.except);
   };
   const reaches = (glob: Unit, target: Unit): boolean => {

@@ -91,11 +91,19 @@ export function matchesPath(template: RouteTemplate, parts: readonly string[]): 
   return parts.length === segments.length;
 }
 
+/** True when the template ends in a greedy `{proxy+}`. */
+export function isGreedy(template: RouteTemplate): boolean {
+  return template.segments[template.segments.length - 1]?.kind === 'proxy';
+}
+
 /**
  * Compares two templates that match the same path by API Gateway's precedence: negative when `a`
- * wins (literal beats `{param}` beats `{proxy+}`, segment by segment; then a method beats ANY).
+ * wins. Literal beats `{param}` beats `{proxy+}`, segment by segment; then a method beats ANY.
+ * HTTP APIs first prefer any full match to any greedy one (the developer guide's "1. Full match
+ * for a route and method. 2. Match … with a greedy path variable").
  */
-export function comparePrecedence(a: RouteTemplate, b: RouteTemplate): number {
+export function comparePrecedence(a: RouteTemplate, b: RouteTemplate, model: 'rest' | 'http' = 'rest'): number {
+  if (model === 'http' && isGreedy(a) !== isGreedy(b)) return isGreedy(a) ? 1 : -1;
   const n = Math.min(a.rank.length, b.rank.length);
   for (let i = 0; i < n; i++) {
     const d = (a.rank[i] as number) - (b.rank[i] as number);

@@ -7,8 +7,8 @@ import type { RouteRule } from './schema';
  * How the API routes. REST: the most specific *resource* first (literal beats `{param}` beats
  * `{proxy+}`, segment by segment; every prefix of a route is a resource), then its method, else
  * its ANY — a resource without the method is no route. HTTP: the most specific *route whose
- * method matches* (the method or ANY), so a request falls through to a less specific route when
- * the more specific path lacks its method.
+ * method matches* (the method or ANY), any full match before any greedy `{proxy+}` one, so a
+ * request falls through to a less specific route when the more specific path lacks its method.
  */
 export type RoutingModel = 'rest' | 'http';
 
@@ -37,16 +37,16 @@ function ruleAt(node: Node, method: HttpMethod): RouteRule | undefined {
  * the most specific one. `accept` decides whether a node ends the search (REST: any resource;
  * HTTP: a node with a rule for the method).
  */
-function find(node: Node, parts: readonly string[], i: number, accept: (n: Node) => boolean): Node | undefined {
+function find(node: Node, parts: readonly string[], i: number, accept: (n: Node) => boolean, greedy = true): Node | undefined {
   if (i === parts.length) return accept(node) ? node : undefined;
   const part = parts[i] as string;
   if (part === '') return undefined;
   const lit = node.literal.get(part);
-  const viaLiteral = lit === undefined ? undefined : find(lit, parts, i + 1, accept);
+  const viaLiteral = lit === undefined ? undefined : find(lit, parts, i + 1, accept, greedy);
   if (viaLiteral !== undefined) return viaLiteral;
-  const viaParam = node.param === null ? undefined : find(node.param, parts, i + 1, accept);
+  const viaParam = node.param === null ? undefined : find(node.param, parts, i + 1, accept, greedy);
   if (viaParam !== undefined) return viaParam;
-  if (node.proxy !== null) {
+  if (greedy && node.proxy !== null) {
     for (let j = i; j < parts.length; j++) if (parts[j] === '') return undefined;
     return accept(node.proxy) ? node.proxy : undefined;
   }
@@ -79,7 +79,8 @@ export function createRouter(routes: readonly RouteRule[]): Router {
         const node = find(root, parts, 0, anyResource);
         return node === undefined ? undefined : ruleAt(node, method);
       }
-      const node = find(root, parts, 0, (n) => ruleAt(n, method) !== undefined);
+      const hasMethod = (n: Node): boolean => ruleAt(n, method) !== undefined;
+      const node = find(root, parts, 0, hasMethod, false) ?? find(root, parts, 0, hasMethod, true);
       return node === undefined ? undefined : ruleAt(node, method);
     },
   };

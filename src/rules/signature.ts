@@ -70,12 +70,13 @@ export function boundValue(raw: unknown): BoundValue {
 
 /**
  * Whether a claim grant holds: the claim equals the value (strings; numbers and booleans by their
- * JSON text, so `claim:email_verified=true` works), or is an array of strings containing it.
+ * JSON text, so `claim:email_verified=true` works), or is an array of strings containing it (an
+ * array holding anything but strings grants nothing).
  */
 export function claimHolds(claim: unknown, value: string): boolean {
   if (typeof claim === 'string') return claim === value;
-  if (typeof claim === 'number' || typeof claim === 'boolean') return String(claim) === value;
-  return Array.isArray(claim) && claim.some((item) => item === value);
+  if (typeof claim === 'number' || typeof claim === 'boolean') return JSON.stringify(claim) === value;
+  return Array.isArray(claim) && claim.every((item) => typeof item === 'string') && claim.includes(value);
 }
 
 function atomKey(grant: Grant): string {

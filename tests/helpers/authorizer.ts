@@ -1,8 +1,10 @@
 // Builds authorizers against a test issuer's JWKS server, with logs captured instead of printed.
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAuthorizer, type Authorizer } from '../../src/authorizer';
 import type { VerifierOptions } from '../../src/verifier';
 import { CLIENT_ID, JwksServer, makeKey, POOL_ID, type SigningKey } from './issuer';
+import { captureService } from './log-capture';
 
 /** Log lines a test authorizer wrote, parsed. */
 export type LogLine = Record<string, unknown>;
@@ -17,18 +19,15 @@ export interface TestSetup {
   stop(): Promise<void>;
 }
 
-/** A logger whose JSON lines land in arrays. */
+/**
+ * A Powertools Logger whose JSON lines land in `logs` (parsed) and `raw` (as written) instead of the
+ * terminal: it writes to stdout and stderr as any Logger does, under a service name of its own that
+ * log-capture routes here. Nothing of the Logger's own is touched.
+ */
 export function capturingLogger(logs: LogLine[], raw: string[], logLevel: 'DEBUG' | 'INFO' = 'INFO'): Logger {
-  const logger = new Logger({ serviceName: 'test', logLevel });
-  const sink = (line: unknown): void => {
-    const text = String(line);
-    raw.push(text);
-    logs.push(JSON.parse(text) as LogLine);
-  };
-  // Powertools writes through a Console instance; point every level at the sink.
-  const consoleLike = logger as unknown as { console: Record<string, (line: unknown) => void> };
-  consoleLike.console = { log: sink, info: sink, warn: sink, error: sink, debug: sink, trace: sink };
-  return logger;
+  const serviceName = `test-${randomUUID()}`;
+  captureService(serviceName, { logs, raw });
+  return new Logger({ serviceName, logLevel });
 }
 
 /** Starts a JWKS server with a fresh key and returns a factory for authorizers that trust it. */

@@ -1,11 +1,9 @@
-// Child process: loads the built dist/authorizer.js with this process's environment (as Lambda would) and answers events over IPC.
+// Child process: loads the built authorizer (its path in argv[2]) with this process's environment (as Lambda would) and answers events over IPC.
 'use strict';
-
-const path = require('node:path');
 
 let handler;
 try {
-  ({ handler } = require(path.join(__dirname, '..', '..', 'dist', 'authorizer.js')));
+  ({ handler } = require(process.argv[2]));
 } catch (err) {
   process.send({ type: 'failed', name: err.name, message: err.message });
   process.exit(1);

@@ -2,6 +2,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import { functions } from '../../scripts/build-options';
+import { ROOT } from '../../scripts/lib/paths';
 import { cleanEnv } from './local-api';
 
 export type BuiltOutcome =
@@ -29,7 +31,7 @@ process.once('exit', () => alive.forEach((c) => c.kill('SIGKILL')));
  * the module reads its environment once, at load). Rejects when the cold start fails.
  */
 export async function startBuiltAuthorizer(env: Record<string, string>): Promise<BuiltAuthorizer> {
-  const child = fork(path.join(__dirname, 'built-authorizer-child.cjs'), [], {
+  const child = fork(path.join(__dirname, 'built-authorizer-child.cjs'), [path.join(ROOT, functions.authorizer.outfile)], {
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

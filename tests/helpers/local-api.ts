@@ -25,6 +25,8 @@ const INHERITED_SETTINGS = [
   'AWS_ENDPOINT_URL',
   'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
   'LOCAL_ISSUER_DIR',
+  'SIMPLE_RESPONSES',
+  'CORS_ALLOW_ORIGIN',
 ];
 
 /** The test process's environment without the settings above, plus `env`. */

@@ -25,14 +25,6 @@ export async function outcomeOf(handler: AuthorizerHandler, event: unknown): Pro
   }
 }
 
-/** True when any statement of the answer allows anything at all. */
-export function allowsAnything(outcome: Outcome): boolean {
-  return (
-    (outcome.kind === 'allow' || outcome.kind === 'deny') &&
-    outcome.result.policyDocument.Statement.some((s) => s.Effect === 'Allow')
-  );
-}
-
 /** The ARN API Gateway evaluates an IAM policy answer against: methodArn (REST, HTTP 1.0) or routeArn (HTTP 2.0). */
 function askedArn(event: unknown): string | undefined {
   const e = event as { methodArn?: unknown; routeArn?: unknown } | null;

@@ -1,13 +1,9 @@
 // Algorithm and key-selection attacks: alg none, HMAC with the public key, attacker keys under the
 // pool's kid, key URLs and embedded keys in the header, kid tricks, stripped signatures — all 401.
 import { createHmac, createPublicKey, sign } from 'node:crypto';
-import type { Authorizer } from '../../src/authorizer';
-import { setup, type TestSetup } from '../helpers/authorizer';
-import { tokenEvent } from '../helpers/events';
+import { ADMIN, attackTarget } from '../helpers/attack';
 import { b64url, cognitoClaims, JwksServer, makeKey, POOL_ID, signJwt, type SigningKey } from '../helpers/issuer';
-import { outcomeOf } from '../helpers/outcome';
 
-const ADMIN = { groups: ['admins'], sub: 'sub-admin' } as const;
 const JWKS_PATH = `/${POOL_ID}/.well-known/jwks.json`;
 
 /** A JWT with any header and any signature bytes (or none). */
@@ -33,33 +29,25 @@ function publicForms(key: SigningKey): [string, string | Buffer][] {
 }
 
 describe('algorithm attacks', () => {
-  let t: TestSetup;
-  let authorizer: Authorizer;
+  const target = attackTarget();
   let attacker: SigningKey;
   let attackerJwks: JwksServer;
 
   beforeAll(async () => {
-    t = await setup();
-    authorizer = t.make();
-    await authorizer.ready;
     attacker = makeKey('attacker-kid');
     attackerJwks = await new JwksServer([attacker]).start();
   });
-  afterAll(async () => {
-    await attackerJwks.stop();
-    await t.stop();
-  });
+  afterAll(() => attackerJwks.stop());
 
   async function expectUnauthorized(token: string, reason?: string): Promise<void> {
-    t.logs.length = 0;
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${token}`, 'GET', '/pets'));
+    const outcome = await target.attempt(token, 'GET', '/pets');
     expect(outcome.kind).toBe('unauthorized');
-    if (reason !== undefined) expect(t.logs.find((l) => l['message'] === 'decision')?.['reason']).toBe(reason);
+    if (reason !== undefined) expect(outcome.reason).toBe(reason);
   }
 
   it('accepts the genuine admin token, so each refusal below is about the attack', async () => {
     // Act
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${signJwt(t.key, cognitoClaims(ADMIN))}`, 'GET', '/pets'));
+    const outcome = await target.attempt(target.token(), 'GET', '/pets');
 
     // Assess
     expect(outcome.kind).toBe('allow');
@@ -67,7 +55,7 @@ describe('algorithm attacks', () => {
 
   it.each(['none', 'None', 'NONE', 'nOnE'])('refuses alg "%s" with an empty signature', async (alg) => {
     // Prepare
-    const token = forge({ alg, kid: t.key.kid, typ: 'JWT' }, cognitoClaims(ADMIN), () => '');
+    const token = forge({ alg, kid: target.t.key.kid, typ: 'JWT' }, cognitoClaims(ADMIN), () => '');
 
     // Act and Assess
     await expectUnauthorized(token, 'malformed');
@@ -75,7 +63,7 @@ describe('algorithm attacks', () => {
 
   it.each(['none', 'None'])('refuses alg "%s" with some signature bytes', async (alg) => {
     // Prepare
-    const token = forge({ alg, kid: t.key.kid }, cognitoClaims(ADMIN), () => Buffer.from('x'));
+    const token = forge({ alg, kid: target.t.key.kid }, cognitoClaims(ADMIN), () => Buffer.from('x'));
 
     // Act and Assess
     await expectUnauthorized(token, 'bad-signature');
@@ -91,8 +79,8 @@ describe('algorithm attacks', () => {
 
   it.each(['HS256', 'HS384', 'HS512'])('refuses %s signed with the pool public key (every public form) as the secret', async (alg) => {
     // Prepare
-    const tokens = publicForms(t.key).map(([, secret]) =>
-      forge({ alg, kid: t.key.kid }, cognitoClaims(ADMIN), (input) =>
+    const tokens = publicForms(target.t.key).map(([, secret]) =>
+      forge({ alg, kid: target.t.key.kid }, cognitoClaims(ADMIN), (input) =>
         createHmac(`sha${alg.slice(2)}`, secret).update(input).digest(),
       ),
     );
@@ -103,7 +91,7 @@ describe('algorithm attacks', () => {
 
   it('refuses RS256 signed by an attacker key that reuses the pool kid', async () => {
     // Prepare
-    const token = signJwt(makeKey(t.key.kid), cognitoClaims(ADMIN));
+    const token = signJwt(makeKey(target.t.key.kid), cognitoClaims(ADMIN));
 
     // Act and Assess
     await expectUnauthorized(token, 'bad-signature');
@@ -114,7 +102,7 @@ describe('algorithm attacks', () => {
     ['PS256', 'RSA-SHA256'],
   ])('refuses %s (an alg the pool key does not declare) even when signed by the pool key', async (alg, digest) => {
     // Prepare: only a key holder could do this; the JWK's alg still pins RS256.
-    const token = forge({ alg, kid: t.key.kid }, cognitoClaims(ADMIN), rsa(t.key, digest));
+    const token = forge({ alg, kid: target.t.key.kid }, cognitoClaims(ADMIN), rsa(target.t.key, digest));
 
     // Act and Assess
     await expectUnauthorized(token, 'bad-signature');
@@ -122,7 +110,7 @@ describe('algorithm attacks', () => {
 
   it('refuses a header without alg even when the pool key signed it', async () => {
     // Prepare
-    const token = forge({ kid: t.key.kid }, cognitoClaims(ADMIN), rsa(t.key));
+    const token = forge({ kid: target.t.key.kid }, cognitoClaims(ADMIN), rsa(target.t.key));
 
     // Act and Assess
     await expectUnauthorized(token, 'bad-signature');
@@ -132,7 +120,7 @@ describe('algorithm attacks', () => {
     // Prepare
     const url = `${attackerJwks.endpoint}${JWKS_PATH}`;
     const unknownKid = signJwt(attacker, cognitoClaims(ADMIN), { [name]: url });
-    const poolKid = signJwt(attacker, cognitoClaims(ADMIN), { [name]: url, kid: t.key.kid });
+    const poolKid = signJwt(attacker, cognitoClaims(ADMIN), { [name]: url, kid: target.t.key.kid });
 
     // Act
     await expectUnauthorized(unknownKid, 'unknown-key');
@@ -152,7 +140,7 @@ describe('algorithm attacks', () => {
 
   it('ignores an embedded jwk header (the attacker public key) under the pool kid', async () => {
     // Prepare
-    const token = signJwt(attacker, cognitoClaims(ADMIN), { jwk: { ...attacker.jwk, kid: t.key.kid }, kid: t.key.kid });
+    const token = signJwt(attacker, cognitoClaims(ADMIN), { jwk: { ...attacker.jwk, kid: target.t.key.kid }, kid: target.t.key.kid });
 
     // Act and Assess
     await expectUnauthorized(token, 'bad-signature');
@@ -160,7 +148,7 @@ describe('algorithm attacks', () => {
 
   it('ignores an embedded x5c certificate chain', async () => {
     // Prepare
-    const token = signJwt(attacker, cognitoClaims(ADMIN), { kid: t.key.kid, x5c: [b64url('not a certificate')] });
+    const token = signJwt(attacker, cognitoClaims(ADMIN), { kid: target.t.key.kid, x5c: [b64url('not a certificate')] });
 
     // Act and Assess
     await expectUnauthorized(token, 'bad-signature');
@@ -180,13 +168,13 @@ describe('algorithm attacks', () => {
   ])('fetches only the pool JWKS for a kid that is %s, and refuses it', async (_name, kid) => {
     // Prepare
     const token = signJwt(attacker, cognitoClaims(ADMIN), { kid });
-    const before = t.jwks.paths.length;
+    const before = target.t.jwks.paths.length;
 
     // Act
     await expectUnauthorized(token, 'unknown-key');
 
     // Assess
-    expect(t.jwks.paths.slice(before).every((p) => p === JWKS_PATH)).toBe(true);
+    expect(target.t.jwks.paths.slice(before).every((p) => p === JWKS_PATH)).toBe(true);
     expect(attackerJwks.requests).toBe(0);
   });
 
@@ -212,7 +200,7 @@ describe('algorithm attacks', () => {
     ['all zero bytes', (jwt: string) => jwt.slice(0, jwt.lastIndexOf('.') + 1) + b64url(Buffer.alloc(256)), 'bad-signature'],
   ])('refuses an admin token whose signature is %s', async (_name, damage, reason) => {
     // Prepare
-    const token = damage(signJwt(t.key, cognitoClaims(ADMIN)));
+    const token = damage(target.token());
 
     // Act and Assess
     await expectUnauthorized(token, reason);
@@ -220,8 +208,8 @@ describe('algorithm attacks', () => {
 
   it("refuses an admin payload carrying another token's genuine signature", async () => {
     // Prepare
-    const [, , signature] = signJwt(t.key, cognitoClaims({ groups: ['readers'] })).split('.') as [string, string, string];
-    const [head, body] = signJwt(t.key, cognitoClaims(ADMIN)).split('.') as [string, string, string];
+    const [, , signature] = target.token({ groups: ['readers'] }).split('.') as [string, string, string];
+    const [head, body] = target.token().split('.') as [string, string, string];
 
     // Act and Assess
     await expectUnauthorized(`${head}.${body}.${signature}`, 'bad-signature');
@@ -229,21 +217,16 @@ describe('algorithm attacks', () => {
 });
 
 describe('algorithm attacks on a JWKS whose key does not declare its alg', () => {
-  let t: TestSetup;
-  let authorizer: Authorizer;
-
-  beforeAll(async () => {
-    t = await setup();
-    const jwk = Object.fromEntries(Object.entries(t.key.jwk).filter(([name]) => name !== 'alg'));
-    t.jwks.keys = [{ ...t.key, jwk }];
-    authorizer = t.make();
-    await authorizer.ready;
+  const target = attackTarget({
+    prepare(t) {
+      const jwk = Object.fromEntries(Object.entries(t.key.jwk).filter(([name]) => name !== 'alg'));
+      t.jwks.keys = [{ ...t.key, jwk }];
+    },
   });
-  afterAll(() => t.stop());
 
   it('still accepts a genuine RS256 token', async () => {
     // Act
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${signJwt(t.key, cognitoClaims(ADMIN))}`, 'GET', '/pets'));
+    const outcome = await target.attempt(target.token(), 'GET', '/pets');
 
     // Assess
     expect(outcome.kind).toBe('allow');
@@ -251,11 +234,11 @@ describe('algorithm attacks on a JWKS whose key does not declare its alg', () =>
 
   it.each([0, 1, 2, 3, 4])('refuses HS256 keyed with public form #%i of the pool key', async (form) => {
     // Prepare
-    const [, secret] = publicForms(t.key)[form] as [string, string | Buffer];
-    const token = forge({ alg: 'HS256', kid: t.key.kid }, cognitoClaims(ADMIN), hmac(secret));
+    const [, secret] = publicForms(target.t.key)[form] as [string, string | Buffer];
+    const token = forge({ alg: 'HS256', kid: target.t.key.kid }, cognitoClaims(ADMIN), hmac(secret));
 
     // Act
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${token}`, 'GET', '/pets'));
+    const outcome = await target.attempt(token, 'GET', '/pets');
 
     // Assess
     expect(outcome.kind).toBe('unauthorized');
@@ -263,10 +246,10 @@ describe('algorithm attacks on a JWKS whose key does not declare its alg', () =>
 
   it('refuses alg none', async () => {
     // Prepare
-    const token = forge({ alg: 'none', kid: t.key.kid }, cognitoClaims(ADMIN), () => Buffer.from('x'));
+    const token = forge({ alg: 'none', kid: target.t.key.kid }, cognitoClaims(ADMIN), () => Buffer.from('x'));
 
     // Act
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${token}`, 'GET', '/pets'));
+    const outcome = await target.attempt(token, 'GET', '/pets');
 
     // Assess
     expect(outcome.kind).toBe('unauthorized');

@@ -1,37 +1,19 @@
 // Claim attacks: tampering, time claims, look-alike issuers, wrong client or token use, claims of
 // the wrong shape, prototype keys, duplicate keys and huge values — 401, or a Deny, never an Allow.
-import type { Authorizer } from '../../src/authorizer';
-import { setup, type TestSetup } from '../helpers/authorizer';
-import { tokenEvent } from '../helpers/events';
+import { ADMIN, attackTarget } from '../helpers/attack';
 import { b64url, cognitoClaims, OTHER_CLIENT_ID, OTHER_POOL_ID, POOL_ID, REGION, signJwt } from '../helpers/issuer';
-import { outcomeOf, type Outcome } from '../helpers/outcome';
 
-const ADMIN = { groups: ['admins'], sub: 'sub-admin' } as const;
 const now = (): number => Math.floor(Date.now() / 1000);
 const without = (claims: Record<string, unknown>, name: string): Record<string, unknown> =>
   Object.fromEntries(Object.entries(claims).filter(([key]) => key !== name));
 
 describe('claim attacks', () => {
-  let t: TestSetup;
-  let authorizer: Authorizer;
-
-  beforeAll(async () => {
-    t = await setup();
-    authorizer = t.make();
-    await authorizer.ready;
-  });
-  afterAll(() => t.stop());
-
-  /** The outcome of DELETE /pets/17 (admins only in the bundled rules) and the logged reason. */
-  async function attempt(token: string, method = 'DELETE', path = '/pets/17'): Promise<Outcome & { reason: unknown }> {
-    t.logs.length = 0;
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${token}`, method, path));
-    return { ...outcome, reason: t.logs.find((l) => l['message'] === 'decision')?.['reason'] };
-  }
+  const target = attackTarget();
+  const attempt = target.attempt;
 
   it('allows the genuine admin token, so each refusal below is about the attack', async () => {
     // Act
-    const outcome = await attempt(signJwt(t.key, cognitoClaims(ADMIN)));
+    const outcome = await attempt(target.token());
 
     // Assess
     expect(outcome.kind).toBe('allow');
@@ -39,7 +21,7 @@ describe('claim attacks', () => {
 
   it('refuses a reader token whose payload was edited to the admins group', async () => {
     // Prepare
-    const [head, , signature] = signJwt(t.key, cognitoClaims({ groups: ['readers'], sub: 'sub-r' })).split('.') as [string, string, string];
+    const [head, , signature] = target.token({ groups: ['readers'], sub: 'sub-r' }).split('.') as [string, string, string];
     const edited = b64url(JSON.stringify(cognitoClaims({ groups: ['admins'], sub: 'sub-r' })));
 
     // Act
@@ -51,8 +33,8 @@ describe('claim attacks', () => {
 
   it('refuses a token whose header was edited (the signature covers it)', async () => {
     // Prepare
-    const [, body, signature] = signJwt(t.key, cognitoClaims(ADMIN)).split('.') as [string, string, string];
-    const head = b64url(JSON.stringify({ alg: 'RS256', kid: t.key.kid, typ: 'JWT' }));
+    const [, body, signature] = target.token().split('.') as [string, string, string];
+    const head = b64url(JSON.stringify({ alg: 'RS256', kid: target.t.key.kid, typ: 'JWT' }));
 
     // Act
     const outcome = await attempt(`${head}.${body}.${signature}`);
@@ -66,7 +48,7 @@ describe('claim attacks', () => {
     ['a second ago', -1],
   ])('refuses a token that expired %s', async (_name, ttl) => {
     // Act
-    const outcome = await attempt(signJwt(t.key, cognitoClaims({ ...ADMIN, ttl })));
+    const outcome = await attempt(target.token({ ...ADMIN, ttl }));
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'expired' });
@@ -74,7 +56,7 @@ describe('claim attacks', () => {
 
   it('refuses a token whose nbf is in the future', async () => {
     // Act
-    const outcome = await attempt(signJwt(t.key, cognitoClaims({ ...ADMIN, extra: { nbf: now() + 600 } })));
+    const outcome = await attempt(target.token({ ...ADMIN, extra: { nbf: now() + 600 } }));
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'not-yet-valid' });
@@ -82,7 +64,7 @@ describe('claim attacks', () => {
 
   it('accepts a token whose iat is in the future, as aws-jwt-verify does (open decision: see the issue 6 report)', async () => {
     // Prepare: Cognito never issues these; only the pool key could sign one. Pinned so a change is deliberate.
-    const token = signJwt(t.key, cognitoClaims({ ...ADMIN, extra: { iat: now() + 86_400, auth_time: now() + 86_400 } }));
+    const token = target.token({ ...ADMIN, extra: { iat: now() + 86_400, auth_time: now() + 86_400 } });
 
     // Act
     const outcome = await attempt(token);
@@ -96,7 +78,7 @@ describe('claim attacks', () => {
     const claims = without(cognitoClaims(ADMIN), 'exp');
 
     // Act
-    const outcome = await attempt(signJwt(t.key, claims));
+    const outcome = await attempt(signJwt(target.t.key, claims));
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'invalid-claims' });
@@ -111,7 +93,7 @@ describe('claim attacks', () => {
     const claims = JSON.stringify({ ...cognitoClaims(ADMIN), exp: 0 }).replace('"exp":0', `"exp":${exp === '1e999' ? '1e999' : JSON.stringify(exp)}`);
 
     // Act
-    const outcome = await attempt(signJwt(t.key, claims));
+    const outcome = await attempt(signJwt(target.t.key, claims));
 
     // Assess
     expect(outcome.kind).toBe('unauthorized');
@@ -132,7 +114,7 @@ describe('claim attacks', () => {
     ['an empty string', ''],
   ])('refuses an issuer that is %s', async (_name, iss) => {
     // Act
-    const outcome = await attempt(signJwt(t.key, { ...cognitoClaims(ADMIN), iss }));
+    const outcome = await attempt(signJwt(target.t.key, { ...cognitoClaims(ADMIN), iss }));
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'wrong-issuer' });
@@ -143,7 +125,7 @@ describe('claim attacks', () => {
     const claims = without(cognitoClaims(ADMIN), 'iss');
 
     // Act
-    const outcome = await attempt(signJwt(t.key, claims));
+    const outcome = await attempt(signJwt(target.t.key, claims));
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'wrong-issuer' });
@@ -151,7 +133,7 @@ describe('claim attacks', () => {
 
   it('accepts the multi-region issuer form of the configured pool (Cognito issues it; same pool key)', async () => {
     // Act
-    const outcome = await attempt(signJwt(t.key, { ...cognitoClaims(ADMIN), iss: `https://issuer-cognito-idp.${REGION}.amazonaws.com/${POOL_ID}` }));
+    const outcome = await attempt(signJwt(target.t.key, { ...cognitoClaims(ADMIN), iss: `https://issuer-cognito-idp.${REGION}.amazonaws.com/${POOL_ID}` }));
 
     // Assess
     expect(outcome.kind).toBe('allow');
@@ -164,7 +146,7 @@ describe('claim attacks', () => {
     ['no client id but the right aud', { client_id: undefined, aud: 'testclient0000000000000001' }],
   ])('refuses an access token for %s', async (_name, extra) => {
     // Act
-    const outcome = await attempt(signJwt(t.key, { ...cognitoClaims(ADMIN), ...extra }));
+    const outcome = await attempt(signJwt(target.t.key, { ...cognitoClaims(ADMIN), ...extra }));
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'wrong-client' });
@@ -180,7 +162,7 @@ describe('claim attacks', () => {
     const claims = tokenUse === 'id' ? cognitoClaims({ ...ADMIN, tokenUse: 'id' }) : { ...cognitoClaims(ADMIN), token_use: tokenUse };
 
     // Act
-    const outcome = await attempt(signJwt(t.key, claims));
+    const outcome = await attempt(signJwt(target.t.key, claims));
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'wrong-token-use' });
@@ -194,7 +176,7 @@ describe('claim attacks', () => {
     ['null', null],
   ])('grants no group when cognito:groups is %s', async (_name, groups) => {
     // Act
-    const outcome = await attempt(signJwt(t.key, { ...cognitoClaims({ sub: 's' }), 'cognito:groups': groups }));
+    const outcome = await attempt(signJwt(target.t.key, { ...cognitoClaims({ sub: 's' }), 'cognito:groups': groups }));
 
     // Assess
     expect(outcome.kind).toBe('deny');
@@ -203,7 +185,7 @@ describe('claim attacks', () => {
 
   it('refuses a scope claim that is an array', async () => {
     // Act
-    const outcome = await attempt(signJwt(t.key, { ...cognitoClaims({ sub: 's' }), scope: ['pets/write'] }), 'POST', '/pets');
+    const outcome = await attempt(signJwt(target.t.key, { ...cognitoClaims({ sub: 's' }), scope: ['pets/write'] }), 'POST', '/pets');
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'malformed' });
@@ -214,7 +196,7 @@ describe('claim attacks', () => {
     const claims = without(cognitoClaims(ADMIN), 'sub');
 
     // Act
-    const outcome = await attempt(signJwt(t.key, claims));
+    const outcome = await attempt(signJwt(target.t.key, claims));
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'invalid-claims' });
@@ -230,7 +212,7 @@ describe('claim attacks', () => {
     const payload = `{${fragment},${base.slice(1)}`;
 
     // Act
-    const outcome = await attempt(signJwt(t.key, payload));
+    const outcome = await attempt(signJwt(target.t.key, payload));
 
     // Assess
     expect(outcome.kind).toBe('deny');
@@ -244,7 +226,7 @@ describe('claim attacks', () => {
     const payload = base.replace(/}$/, ',"cognito:groups":["admins"]}');
 
     // Act
-    const outcome = await attempt(signJwt(t.key, payload));
+    const outcome = await attempt(signJwt(target.t.key, payload));
 
     // Assess
     expect(outcome.kind).toBe('allow');
@@ -256,7 +238,7 @@ describe('claim attacks', () => {
     const payload = JSON.stringify(cognitoClaims(ADMIN)).replace(/}$/, ',"sub":"second-sub"}');
 
     // Act
-    const outcome = await attempt(signJwt(t.key, payload));
+    const outcome = await attempt(signJwt(target.t.key, payload));
 
     // Assess
     expect(outcome.kind === 'allow' && [outcome.result.principalId, outcome.result.context?.['sub']]).toEqual(['second-sub', 'second-sub']);
@@ -264,7 +246,7 @@ describe('claim attacks', () => {
 
   it('refuses a token whose claims make it longer than the credential limit (16 KB)', async () => {
     // Act
-    const outcome = await attempt(signJwt(t.key, cognitoClaims({ ...ADMIN, extra: { pad: 'x'.repeat(13_000) } })));
+    const outcome = await attempt(target.token({ ...ADMIN, extra: { pad: 'x'.repeat(13_000) } }));
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'malformed' });
@@ -275,7 +257,7 @@ describe('claim attacks', () => {
     const groups = [...Array.from({ length: 299 }, (_, i) => `group-${i}`), 'readers'];
 
     // Act
-    const outcome = await attempt(signJwt(t.key, cognitoClaims({ groups, sub: 's-many' })));
+    const outcome = await attempt(target.token({ groups, sub: 's-many' }));
 
     // Assess
     expect(outcome.kind).toBe('deny');
@@ -288,7 +270,7 @@ describe('claim attacks', () => {
     ['a huge exp', { extra: { exp: Number.MAX_SAFE_INTEGER } }],
   ])('never allows the admin route for %s', async (_name, spec) => {
     // Act
-    const outcome = await attempt(signJwt(t.key, cognitoClaims({ ...spec })));
+    const outcome = await attempt(target.token({ ...spec }));
 
     // Assess
     expect(outcome.kind).not.toBe('allow');
@@ -296,18 +278,11 @@ describe('claim attacks', () => {
 });
 
 describe('claim attacks with TOKEN_USE=id', () => {
-  let t: TestSetup;
-  let authorizer: Authorizer;
-
-  beforeAll(async () => {
-    t = await setup();
-    authorizer = t.make({ TOKEN_USE: 'id' });
-  });
-  afterAll(() => t.stop());
+  const target = attackTarget({ env: { TOKEN_USE: 'id' } });
 
   it('allows a genuine admin ID token', async () => {
     // Act
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${signJwt(t.key, cognitoClaims({ ...ADMIN, tokenUse: 'id' }))}`, 'DELETE', '/pets/17'));
+    const outcome = await target.attempt(target.token({ ...ADMIN, tokenUse: 'id' }), 'DELETE', '/pets/17');
 
     // Assess
     expect(outcome.kind).toBe('allow');
@@ -315,7 +290,7 @@ describe('claim attacks with TOKEN_USE=id', () => {
 
   it('refuses an access token', async () => {
     // Act
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${signJwt(t.key, cognitoClaims(ADMIN))}`, 'DELETE', '/pets/17'));
+    const outcome = await target.attempt(target.token(), 'DELETE', '/pets/17');
 
     // Assess
     expect(outcome.kind).toBe('unauthorized');
@@ -323,10 +298,7 @@ describe('claim attacks with TOKEN_USE=id', () => {
 
   it('refuses an ID token whose aud is another client', async () => {
     // Act
-    const outcome = await outcomeOf(
-      authorizer.handler,
-      tokenEvent(`Bearer ${signJwt(t.key, cognitoClaims({ ...ADMIN, tokenUse: 'id', clientId: OTHER_CLIENT_ID }))}`, 'DELETE', '/pets/17'),
-    );
+    const outcome = await target.attempt(target.token({ ...ADMIN, tokenUse: 'id', clientId: OTHER_CLIENT_ID }), 'DELETE', '/pets/17');
 
     // Assess
     expect(outcome.kind).toBe('unauthorized');
@@ -337,7 +309,7 @@ describe('claim attacks with TOKEN_USE=id', () => {
     const claims = { ...cognitoClaims({ ...ADMIN, tokenUse: 'id', clientId: OTHER_CLIENT_ID }), client_id: 'testclient0000000000000001' };
 
     // Act
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${signJwt(t.key, claims)}`, 'DELETE', '/pets/17'));
+    const outcome = await target.attempt(signJwt(target.t.key, claims), 'DELETE', '/pets/17');
 
     // Assess
     expect(outcome.kind).toBe('unauthorized');

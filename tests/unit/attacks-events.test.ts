@@ -2,34 +2,22 @@
 // types) are logged faults (500); odd header shapes and several Authorization headers are 401s.
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { Authorizer } from '../../src/authorizer';
-import { setup, type TestSetup } from '../helpers/authorizer';
+import { attackTarget, type AttackTarget } from '../helpers/attack';
 import { API, methodArn, requestEvent, tokenEvent } from '../helpers/events';
-import { cognitoClaims, signJwt } from '../helpers/issuer';
-import { outcomeOf, type Outcome } from '../helpers/outcome';
+import { outcomeOf } from '../helpers/outcome';
 
-const ADMIN = { groups: ['admins'], sub: 'sub-admin' } as const;
 const PREFIX = `arn:aws:execute-api:${API.region}:${API.account}`;
 
 describe('event attacks', () => {
-  let t: TestSetup;
-  let authorizer: Authorizer;
+  const target = attackTarget();
+  const { run, faultLine } = target;
   let admin: string;
   let reader: string;
 
-  beforeAll(async () => {
-    t = await setup();
-    authorizer = t.make();
-    await authorizer.ready;
-    admin = `Bearer ${signJwt(t.key, cognitoClaims(ADMIN))}`;
-    reader = `Bearer ${signJwt(t.key, cognitoClaims({ groups: ['readers'], sub: 'sub-reader' }))}`;
+  beforeAll(() => {
+    admin = `Bearer ${target.token()}`;
+    reader = `Bearer ${target.token({ groups: ['readers'], sub: 'sub-reader' })}`;
   });
-  afterAll(() => t.stop());
-
-  async function run(event: unknown): Promise<Outcome> {
-    t.logs.length = 0;
-    return outcomeOf(authorizer.handler, event);
-  }
-  const faultLine = () => t.logs.find((l) => l['message'] === 'fault');
 
   /** A REQUEST event for the admin at DELETE /pets/17 (admins only), its headers replaced. */
   function withHeaders(headers: unknown, multiValueHeaders: unknown): APIGatewayRequestAuthorizerEvent {
@@ -83,7 +71,7 @@ describe('event attacks', () => {
 
     it('decides a 1,500-character path against many-variable routes in milliseconds (no backtracking)', async () => {
       // Prepare
-      const deep = makeDeep(t);
+      const deep = makeDeep(target);
       const event = tokenEvent(admin, 'GET', '/a'.repeat(740) + '/b');
       const started = performance.now();
 
@@ -214,8 +202,8 @@ describe('event attacks', () => {
 });
 
 /** An authorizer whose rules have routes with many variables (IAM patterns with many `*`). */
-function makeDeep(t: TestSetup): Authorizer {
-  return t.make({
+function makeDeep(target: AttackTarget): Authorizer {
+  return target.t.make({
     ROUTE_RULES: JSON.stringify({
       routes: [
         { route: 'GET /{a}/{b}/{c}/{d}/{e}/x', allow: ['authenticated'] },

@@ -1,26 +1,17 @@
 // Transport attacks: the credential's size, shape and characters — oversized, extra segments,
 // foreign alphabets, whitespace and control characters, two credentials at once — all 401.
-import type { Authorizer } from '../../src/authorizer';
 import { MAX_TOKEN_LENGTH } from '../../src/credentials';
-import { setup, type TestSetup } from '../helpers/authorizer';
+import { ADMIN, attackTarget } from '../helpers/attack';
 import { requestEvent, tokenEvent } from '../helpers/events';
-import { b64url, cognitoClaims, signJwt } from '../helpers/issuer';
-import { outcomeOf } from '../helpers/outcome';
-
-const ADMIN = { groups: ['admins'], sub: 'sub-admin' } as const;
+import { b64url } from '../helpers/issuer';
 
 describe('transport attacks', () => {
-  let t: TestSetup;
-  let authorizer: Authorizer;
+  const target = attackTarget();
   let good: string;
 
-  beforeAll(async () => {
-    t = await setup();
-    authorizer = t.make();
-    await authorizer.ready;
-    good = signJwt(t.key, cognitoClaims(ADMIN));
+  beforeAll(() => {
+    good = target.token();
   });
-  afterAll(() => t.stop());
 
   const parts = (): [string, string, string] => good.split('.') as [string, string, string];
   const garbage = (bytes: number): string => `${b64url('{"alg":"RS256"}')}.${b64url('x'.repeat(bytes))}.${b64url('sig')}`;
@@ -71,7 +62,7 @@ describe('transport attacks', () => {
 
   it('accepts the genuine admin token, so each refusal below is about the transport', async () => {
     // Act
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${good}`, 'DELETE', '/pets/17'));
+    const outcome = await target.attempt(good, 'DELETE', '/pets/17');
 
     // Assess
     expect(outcome.kind).toBe('allow');
@@ -79,10 +70,10 @@ describe('transport attacks', () => {
 
   it('accepts a genuine 10 KB token (the size limit leaves room for many groups)', async () => {
     // Prepare
-    const big = signJwt(t.key, cognitoClaims({ ...ADMIN, extra: { pad: 'x'.repeat(7_000) } }));
+    const big = target.token({ ...ADMIN, extra: { pad: 'x'.repeat(7_000) } });
 
     // Act
-    const outcome = await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${big}`, 'DELETE', '/pets/17'));
+    const outcome = await target.attempt(big, 'DELETE', '/pets/17');
 
     // Assess
     expect(big.length).toBeGreaterThan(10_000);
@@ -94,7 +85,7 @@ describe('transport attacks', () => {
     const event = { ...tokenEvent(undefined, 'DELETE', '/pets/17'), authorizationToken: credential() };
 
     // Act
-    const outcome = await outcomeOf(authorizer.handler, event);
+    const outcome = await target.run(event);
 
     // Assess
     expect(outcome.kind).toBe('unauthorized');
@@ -108,7 +99,7 @@ describe('transport attacks', () => {
     (event.multiValueHeaders as Record<string, unknown>)['Authorization'] = [value];
 
     // Act
-    const outcome = await outcomeOf(authorizer.handler, event);
+    const outcome = await target.run(event);
 
     // Assess
     expect(outcome.kind).toBe('unauthorized');
@@ -124,7 +115,7 @@ describe('transport attacks', () => {
     const started = performance.now();
 
     // Act
-    const outcome = await outcomeOf(authorizer.handler, event);
+    const outcome = await target.run(event);
 
     // Assess: quadratic trimming or matching would take minutes here.
     expect(outcome.kind).toBe('unauthorized');
@@ -133,12 +124,12 @@ describe('transport attacks', () => {
 
   it('refuses a 1 MB token before any cryptography (reason malformed)', async () => {
     // Prepare
-    t.logs.length = 0;
+    target.t.logs.length = 0;
 
     // Act
-    await outcomeOf(authorizer.handler, tokenEvent(`Bearer ${garbage(768 * 1024)}`, 'DELETE', '/pets/17'));
+    await target.attempt(garbage(768 * 1024), 'DELETE', '/pets/17');
 
     // Assess
-    expect(t.logs.find((l) => l['message'] === 'decision')).toMatchObject({ decision: 'unauthorized', reason: 'malformed' });
+    expect(target.t.logs.find((l) => l['message'] === 'decision')).toMatchObject({ decision: 'unauthorized', reason: 'malformed' });
   });
 });

@@ -14,10 +14,15 @@ const GOOD = {
 const ROUTES = [{ route: 'GET /pets', allow: ['group:readers'] }];
 const rules = (doc: unknown): string => JSON.stringify(doc);
 
+/** The authorizers built, so the file waits for their (failing) hydration: its warnings land in their logs, not after the tests. */
+const built: Authorizer[] = [];
+afterAll(() => Promise.all(built.map((a) => a.ready)));
+
 /** Builds an authorizer from GOOD plus overrides; returns the error it threw (or the authorizer). */
 function build(overrides: Record<string, string | undefined>, logs: LogLine[] = []): { error?: unknown; authorizer?: Authorizer } {
   try {
     const authorizer = createAuthorizer({ env: { ...GOOD, ...overrides }, logger: capturingLogger(logs, []) });
+    built.push(authorizer);
     return { authorizer };
   } catch (error) {
     return { error };

@@ -142,6 +142,7 @@ describe('decide: claim grants', () => {
     ['an array without it', { 'custom:plan': ['basic'] }, false],
     ['an object', { 'custom:plan': { pro: true } }, false],
     ['an array holding a non-string', { 'custom:plan': [['pro']] }, false],
+    ['an array holding the value and a non-string', { 'custom:plan': ['pro', 7] }, false],
   ])('claim:custom:plan=pro with %s: %s', (_name, claims, allowed) => {
     // Act
     const d = decide({ claims }, 'GET', '/reports');

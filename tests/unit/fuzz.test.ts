@@ -10,7 +10,7 @@ import { setup, type LogLine, type TestSetup } from '../helpers/authorizer';
 import { methodArn, tokenEvent } from '../helpers/events';
 import { evaluate, evaluator, iamMatch } from '../helpers/oracle';
 import { cognitoClaims, signJwt } from '../helpers/issuer';
-import { governingRoute, METHODS, routeAllows, rulesAllow, sampleRequests, type RulesDoc, type Who } from '../helpers/oracle';
+import { governingRoute, METHODS, routeAllows, routerFor, rulesAllow, sampleRequests, type ApiKind, type RulesDoc, type Who } from '../helpers/oracle';
 import { outcomeOf } from '../helpers/outcome';
 import { policyHarness, policyOf } from '../helpers/policy';
 import { TEST_RULES } from '../helpers/rules';
@@ -178,7 +178,11 @@ describe('fuzzing: mutated tokens', () => {
 const LITERALS = ['a', 'b', 'pets', 'x.y', 'A', 'a:b', '~', "!$&'()+,;=-@"] as const;
 const GROUPS = ['g1', 'g2', 'g3'] as const;
 const SCOPES = ['s1', 's2'] as const;
-const GRANTS = ['authenticated', ...GROUPS.map((g) => `group:${g}`), ...SCOPES.map((s) => `scope:${s}`)];
+const GRANTS = ['authenticated', ...GROUPS.map((g) => `group:${g}`), ...SCOPES.map((s) => `scope:${s}`), 'claim:custom:plan=pro'];
+// Claims a bound {param} may read, and the values callers carry in them: safe ones (some equal to
+// literals or request values), look-alikes, and unsafe ones that must grant nothing.
+const BOUND_CLAIMS = ['sub', 'custom:t'] as const;
+const CLAIM_VALUES = ['v', '17', 'a', 'pets', 'x.y', 'v2', '*', '', 'a b', '.', '..', 'x'.repeat(129)] as const;
 // Request path segments: the literals, values a {param} takes, and characters that stress matching.
 const VALUES = ['v', '17', '*', '?', 'a*', '%2F', '\u00fc', 'a b', '.', '..', '{p}', 'x'.repeat(240)] as const;
 
@@ -191,15 +195,18 @@ const segArb: fc.Arbitrary<Seg> = fc.oneof(
 );
 
 const templateArb = fc
-  .tuple(fc.constantFrom(...METHODS, 'ANY', 'ANY'), fc.array(segArb, { maxLength: 4 }))
-  .map(([method, segs]) => {
+  .tuple(fc.constantFrom(...METHODS, 'ANY', 'ANY'), fc.array(segArb, { maxLength: 4 }), fc.option(fc.constantFrom(...BOUND_CLAIMS), { freq: 3 }))
+  .map(([method, segs, claim]) => {
     // {proxy+} only last: cut after the first one.
     const cut = segs.findIndex((s) => s.kind === 'proxy');
     const kept = cut < 0 ? segs : segs.slice(0, cut + 1);
     const path =
       '/' + kept.map((s, i) => (s.kind === 'literal' ? s.value : s.kind === 'param' ? `{p${i}}` : `{proxy+}`)).join('/');
     const shape = '/' + kept.map((s) => (s.kind === 'literal' ? s.value : s.kind)).join('/');
-    return { route: `${method} ${path}`, key: `${method} ${shape}` };
+    // Sometimes the first {param} is bound to a claim.
+    const first = kept.findIndex((s) => s.kind === 'param');
+    const bind = claim === null || first < 0 ? undefined : { [`p${first}`]: claim };
+    return { route: `${method} ${path}`, key: `${method} ${shape}`, bind };
   });
 
 const rulesArb: fc.Arbitrary<RulesDoc> = fc
@@ -214,7 +221,7 @@ const rulesArb: fc.Arbitrary<RulesDoc> = fc
   .map(([templates, grants, deny]) => ({
     routes: templates.map((tpl, i) => {
       const [allow, routeDeny] = grants[i] as [string[], string[]];
-      return routeDeny.length > 0 ? { route: tpl.route, allow, deny: routeDeny } : { route: tpl.route, allow };
+      return { route: tpl.route, allow, ...(routeDeny.length > 0 ? { deny: routeDeny } : {}), ...(tpl.bind === undefined ? {} : { bind: tpl.bind }) };
     }),
     deny,
   }));
@@ -227,7 +234,14 @@ const pathArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...LITERALS).map((l) => `/${l}/${'y'.repeat(480)}/${l}`) },
 );
 
-const whoArb: fc.Arbitrary<Who> = fc.record({ groups: fc.subarray([...GROUPS]), scopes: fc.subarray([...SCOPES]) });
+const whoArb: fc.Arbitrary<Who> = fc.record({
+  groups: fc.subarray([...GROUPS]),
+  scopes: fc.subarray([...SCOPES]),
+  claims: fc.record(
+    { sub: fc.constantFrom(...CLAIM_VALUES), 'custom:t': fc.constantFrom(...CLAIM_VALUES), 'custom:plan': fc.constantFrom<unknown>('pro', 'basic', 'pro2', ['pro'], ['pro', 7], true) },
+    { requiredKeys: [] },
+  ),
+});
 
 interface Routed {
   readonly method: string;
@@ -235,19 +249,21 @@ interface Routed {
   readonly arn: string;
   /** The governing route (oracle). */
   readonly index: number;
+  /** Its path parameters (for bound routes). */
+  readonly params: Readonly<Record<string, string>>;
 }
 
 /** Every request the rules route (with the governing route's index), from filled templates plus extras. */
-function routedRequests(rules: RulesDoc, extraPaths: readonly string[]): Routed[] {
-  const all = [...sampleRequests(rules, ['v', 'a', '*']), ...extraPaths.flatMap((p) => METHODS.map((m): [string, string] => [m, p]))];
+function routedRequests(rules: RulesDoc, extraPaths: readonly string[], kind: ApiKind = 'rest'): Routed[] {
+  const all = [...sampleRequests(rules, ['v', 'a', '*', '17']), ...extraPaths.flatMap((p) => METHODS.map((m): [string, string] => [m, p]))];
   const seen = new Set<string>();
   const routed: Routed[] = [];
   for (const [m, p] of all) {
     const key = `${m} ${p}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const index = governingRoute(rules, m, p);
-    if (index >= 0) routed.push({ method: m, path: p, arn: methodArn(m, p), index });
+    const hit = routerFor(rules, kind).resolve(m, p);
+    if (hit !== undefined) routed.push({ method: m, path: p, arn: methodArn(m, p), index: hit.index, params: hit.params });
   }
   return routed;
 }
@@ -260,11 +276,12 @@ function disagreements(
   asked: [string, string],
   routed: readonly Routed[],
   expected: readonly boolean[],
+  kind: ApiKind = 'rest',
 ): string[] {
   const problems: string[] = [];
   const result: APIGatewayAuthorizerResult = { principalId: 'p', policyDocument: answer.policyDocument };
   const askedArn = methodArn(...asked);
-  const askedAllowed = rulesAllow(rules, who, ...asked);
+  const askedAllowed = rulesAllow(rules, who, ...asked, kind);
   const askedDecision = evaluate(result, askedArn);
   if (answer.unrepresentable !== undefined) {
     if (askedDecision !== 'Deny' || answer.allowed) problems.push(`asked ${asked.join(' ')} unrepresentable yet allowed`);
@@ -297,16 +314,17 @@ describe('fuzzing: random rule sets against the policy builder', () => {
         fc.array(whoArb, { minLength: 1, maxLength: 3 }),
         fc.array(fc.tuple(fc.constantFrom(...METHODS), pathArb), { minLength: 1, maxLength: 4 }),
         fc.constantFrom(DEFAULT_POLICY_BUDGET_BYTES, DEFAULT_POLICY_BUDGET_BYTES, 700, 350),
-        (rules, callers, asks, budget) => {
-          const harness = policyHarness(rules, { budget });
-          const routed = routedRequests(rules, asks.map(([, p]) => p));
+        fc.constantFrom<ApiKind>('rest', 'http'),
+        (rules, callers, asks, budget, kind) => {
+          const harness = policyHarness(rules, { budget, model: kind });
+          const routed = routedRequests(rules, asks.map(([, p]) => p), kind);
           for (const who of callers) {
-            const expected = routed.map((r) => routeAllows(rules, who, r.index));
+            const expected = routed.map((r) => routeAllows(rules, who, r.index, r.params));
             for (const [method, path] of asks) {
               const answer = harness.ask(who, method, path);
               modes.set(answer.mode, (modes.get(answer.mode) ?? 0) + 1);
               checked += expected.length;
-              const problems = disagreements(rules, who, answer, [method, path], routed, expected);
+              const problems = disagreements(rules, who, answer, [method, path], routed, expected, kind);
               if (problems.length > 0) throw new Error(`${JSON.stringify(rules)}\n${JSON.stringify(who)}\n${problems.slice(0, 5).join('\n')}`);
             }
           }
@@ -341,9 +359,11 @@ describe('fuzzing: random rule sets against the policy builder', () => {
       fc.property(rulesArb, fc.array(fc.tuple(fc.constantFrom(...METHODS), pathArb), { minLength: 1, maxLength: 8 }), (rules, asks) => {
         const compiled = compileRules(rules);
         for (const [method, path] of asks) {
-          const index = compiled.route('rest', method, path)?.index ?? -1;
-          if (index !== governingRoute(rules, method, path)) {
-            throw new Error(`${JSON.stringify(rules)}: ${method} ${path} → ${index}`);
+          for (const kind of ['rest', 'http'] as const) {
+            const index = compiled.route(kind, method, path)?.index ?? -1;
+            if (index !== governingRoute(rules, method, path, kind)) {
+              throw new Error(`${kind} ${JSON.stringify(rules)}: ${method} ${path} → ${index}`);
+            }
           }
         }
       }),
@@ -371,7 +391,7 @@ describe('fuzzing: IAM wildcard matching', () => {
 describe('fuzzing: random rule sets through the handler', () => {
   let t: TestSetup;
   const tokens = new Map<string, string>();
-  const whoKey = (who: Who): string => JSON.stringify([who.groups ?? [], who.scopes ?? []]);
+  const whoKey = (who: Who): string => JSON.stringify([who.groups ?? [], who.scopes ?? [], who.claims ?? {}]);
 
   beforeAll(async () => {
     t = await setup();
@@ -381,10 +401,16 @@ describe('fuzzing: random rule sets through the handler', () => {
   it('answers agree with the rules and the decision line names the policy mode', async () => {
     // Prepare
     const problems: string[] = [];
+    // A token needs a sub: the caller's own when it has a usable one, else one of its signature.
+    const subOf = (who: Who): string => {
+      const sub = who.claims?.['sub'];
+      return typeof sub === 'string' && sub !== '' ? sub : whoKey(who);
+    };
     const tokenFor = (who: Who): string => {
       let token = tokens.get(whoKey(who));
       if (token === undefined) {
-        token = signJwt(t.key, cognitoClaims({ groups: who.groups ?? [], scopes: who.scopes ?? [], sub: whoKey(who) }));
+        const extra = { ...who.claims, sub: subOf(who) };
+        token = signJwt(t.key, cognitoClaims({ groups: who.groups ?? [], scopes: who.scopes ?? [], sub: subOf(who), extra }));
         tokens.set(whoKey(who), token);
       }
       return token;
@@ -396,10 +422,11 @@ describe('fuzzing: random rule sets through the handler', () => {
         rulesArb,
         whoArb,
         fc.array(fc.tuple(fc.constantFrom(...METHODS), pathArb), { minLength: 1, maxLength: 3 }),
-        async (rules, who, asks) => {
+        async (rules, generated, asks) => {
+          const who: Who = { ...generated, claims: { ...generated.claims, sub: subOf(generated) } };
           const authorizer = t.make({ ROUTE_RULES: JSON.stringify(rules) });
           const routed = routedRequests(rules, asks.map(([, p]) => p));
-          const expected = routed.map((r) => routeAllows(rules, who, r.index));
+          const expected = routed.map((r) => routeAllows(rules, who, r.index, r.params));
           for (const [method, path] of asks) {
             t.logs.length = 0;
             const result = policyOf(await authorizer.handler(tokenEvent(`Bearer ${tokenFor(who)}`, method, path)));
@@ -415,7 +442,7 @@ describe('fuzzing: random rule sets through the handler', () => {
               ...(unrepresentable === undefined ? {} : { unrepresentable }),
             };
             problems.push(...disagreements(rules, who, answer, [method, path], routed, expected));
-            if (result.principalId !== whoKey(who)) problems.push(`principalId ${result.principalId}`);
+            if (result.principalId !== subOf(who)) problems.push(`principalId ${result.principalId}`);
           }
         },
       ),

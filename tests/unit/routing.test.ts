@@ -73,3 +73,30 @@ describe('routing', () => {
     expect(big.route('rest', 'GET', '/r1000/1/items/2')).toBeUndefined();
   });
 });
+
+describe('routing: HTTP APIs', () => {
+  const http = compileRules({
+    routes: [
+      { route: 'GET /x/{proxy+}', allow: [] },
+      { route: 'GET /{a}/y', allow: [] },
+      { route: 'GET /pets/export', allow: [] },
+      { route: 'DELETE /pets/{petId}', allow: [] },
+      { route: 'ANY /pets/{petId}', allow: [] },
+    ],
+  });
+
+  it.each([
+    // The developer guide: any full match beats any greedy match, whatever the segments say.
+    ['GET', '/x/y', 'GET /{a}/y', 'GET /x/{proxy+}'],
+    ['GET', '/x/y/z', 'GET /x/{proxy+}', 'GET /x/{proxy+}'],
+    // Route and method: DELETE falls through to the parameter route; REST stops at the resource.
+    ['DELETE', '/pets/export', 'DELETE /pets/{petId}', undefined],
+    ['PATCH', '/pets/1', 'ANY /pets/{petId}', 'ANY /pets/{petId}'],
+  ])('routes %s %s to "%s" on an HTTP API (REST: %s)', (method, path, httpRoute, restRoute) => {
+    // Act
+    const routes = [http.route('http', method as 'GET', path)?.route, http.route('rest', method as 'GET', path)?.route];
+
+    // Assess
+    expect(routes).toEqual([httpRoute, restRoute]);
+  });
+});

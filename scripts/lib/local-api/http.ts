@@ -4,14 +4,18 @@ import { createRouter, evaluatePolicy, type Routed } from '../../../tests/helper
 import {
   checkContext,
   checkPolicyAnswer,
+  domainName,
+  executeApiArn,
   isRecord,
   MalformedProxyResult,
   policyAnswerFields,
+  proxyResultParts,
   type Allowed,
   type Api,
   type ApiModel,
   type GatewayResponseName,
   type HttpAnswer,
+  type ModelOptions,
 } from './model';
 import { decodeParam, headerValue, headerValues, requestTime, type IncomingRequest } from './request';
 
@@ -37,20 +41,16 @@ const RESPONSES: Readonly<Record<GatewayResponseName, readonly [number, string]>
   tooLarge: [413, 'Request Entity Too Large'],
 };
 
-export interface HttpOptions {
-  readonly routes: readonly string[];
+export interface HttpOptions extends ModelOptions {
   /** The authorizer payload format version. */
   readonly payload: '2.0' | '1.0';
   /** Simple responses (`{isAuthorized, context}`; payload 2.0 only): then `$context.routeKey` is an identity source too. */
   readonly simple: boolean;
-  /** Access-Control-Allow-Origin: `*` or one origin. */
-  readonly corsOrigin: string;
-  readonly api?: Api;
 }
 
 /** The route ARN of a request: `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD><path>`, the concrete method and path. */
 export function routeArn(method: string, path: string, api: Api = LOCAL_HTTP_API): string {
-  return `arn:aws:execute-api:${api.region}:${api.account}:${api.apiId}/${api.stage}/${method}${path}`;
+  return executeApiArn(method, path, api);
 }
 
 /** Header names lower-cased, repeated values joined by commas; the Cookie header goes to `cookies`. */
@@ -81,7 +81,7 @@ function v2Context(request: IncomingRequest, routed: Routed, api: Api): Record<s
   return {
     accountId: api.account,
     apiId: api.apiId,
-    domainName: headerValue(request, 'host') ?? `${api.apiId}.execute-api.${api.region}.amazonaws.com`,
+    domainName: domainName(request, api),
     domainPrefix: api.apiId,
     http: {
       method: request.method,
@@ -147,7 +147,7 @@ export function authorizerEventV1(request: IncomingRequest, routed: Routed, iden
     requestContext: {
       accountId: api.account,
       apiId: api.apiId,
-      domainName: headerValue(request, 'host') ?? `${api.apiId}.execute-api.${api.region}.amazonaws.com`,
+      domainName: domainName(request, api),
       domainPrefix: api.apiId,
       extendedRequestId: request.requestId,
       httpMethod: request.method,
@@ -188,24 +188,14 @@ export function proxyAnswerV2(result: unknown): HttpAnswer {
     const body = typeof result === 'string' ? result : JSON.stringify(result);
     return { statusCode: 200, headers: { 'content-type': ['application/json'] }, body: Buffer.from(body, 'utf8') };
   }
-  const status = result['statusCode'];
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-    throw new MalformedProxyResult('statusCode is not an HTTP status');
-  }
-  const body = result['body'];
-  if (body !== undefined && body !== null && typeof body !== 'string') throw new MalformedProxyResult('body is not a string');
-  const headers: Record<string, string[]> = {};
-  const given = result['headers'];
-  if (given !== undefined && given !== null) {
-    if (!isRecord(given)) throw new MalformedProxyResult('headers is not an object');
-    for (const [k, v] of Object.entries(given)) headers[k.toLowerCase()] = [String(v)];
-  }
+  const answer = proxyResultParts(result);
+  const headers = Object.fromEntries(Object.entries(answer.headers).map(([k, v]) => [k.toLowerCase(), v]));
   const cookies = result['cookies'];
   if (cookies !== undefined && cookies !== null) {
     if (!Array.isArray(cookies) || !cookies.every((c) => typeof c === 'string')) throw new MalformedProxyResult('cookies is not a list of strings');
     if (cookies.length > 0) headers['set-cookie'] = cookies;
   }
-  return { statusCode: status, headers, body: Buffer.from(body ?? '', result['isBase64Encoded'] === true ? 'base64' : 'utf8') };
+  return { ...answer, headers };
 }
 
 /** Why a simple response (`{isAuthorized, context}`) is malformed, or undefined. */

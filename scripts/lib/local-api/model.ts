@@ -1,6 +1,6 @@
 // What the local API needs to know of an API Gateway flavour (REST or HTTP API): its events, answers and rules, behind one interface.
 import type { Routed, Router } from '../../../tests/helpers/oracle';
-import type { IncomingRequest } from './request';
+import { headerValue, type IncomingRequest } from './request';
 
 /** The API the local server pretends to be: every ARN and event names it. */
 export interface Api {
@@ -8,6 +8,16 @@ export interface Api {
   readonly account: string;
   readonly apiId: string;
   readonly stage: string;
+}
+
+/** What every API flavour is made from. */
+export interface ModelOptions {
+  /** The rules' routes, `METHOD /path`. */
+  readonly routes: readonly string[];
+  /** Access-Control-Allow-Origin: `*` or one origin (the template's CorsAllowOrigin). */
+  readonly corsOrigin: string;
+  /** The API the events name (default: the local one of the flavour). */
+  readonly api?: Api;
 }
 
 /** The answers API Gateway gives itself, by what happened. */
@@ -131,3 +141,34 @@ export function policyAnswerFields(answer: unknown): { principalId: string; poli
 }
 
 export { isRecord };
+
+/** The execute-api ARN of a request (a REST methodArn, an HTTP API routeArn): `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD><path>`. */
+export function executeApiArn(method: string, path: string, api: Api): string {
+  return `arn:aws:execute-api:${api.region}:${api.account}:${api.apiId}/${api.stage}/${method}${path}`;
+}
+
+/** The request's domain as the events name it: its Host, else the API's default domain. */
+export function domainName(request: IncomingRequest, api: Api): string {
+  return headerValue(request, 'host') ?? `${api.apiId}.execute-api.${api.region}.amazonaws.com`;
+}
+
+/**
+ * The parts of a proxy result both payload versions share, checked: the status (`fallback` when
+ * absent), the single-value headers (names as given) and the body (base64-decoded when flagged).
+ * Throws MalformedProxyResult.
+ */
+export function proxyResultParts(result: Record<string, unknown>, fallback?: number): { statusCode: number; headers: Record<string, string[]>; body: Buffer } {
+  const status = result['statusCode'] ?? fallback;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    throw new MalformedProxyResult('statusCode is not an HTTP status');
+  }
+  const body = result['body'];
+  if (body !== undefined && body !== null && typeof body !== 'string') throw new MalformedProxyResult('body is not a string');
+  const headers: Record<string, string[]> = {};
+  const given = result['headers'];
+  if (given !== undefined && given !== null) {
+    if (!isRecord(given)) throw new MalformedProxyResult('headers is not an object');
+    for (const [k, v] of Object.entries(given)) headers[k] = [String(v)];
+  }
+  return { statusCode: status, headers, body: Buffer.from(body ?? '', result['isBase64Encoded'] === true ? 'base64' : 'utf8') };
+}

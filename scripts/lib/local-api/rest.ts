@@ -3,15 +3,19 @@
 import { createRouter, evaluatePolicy, type Routed } from '../../../tests/helpers/oracle';
 import {
   checkPolicyAnswer,
+  domainName,
+  executeApiArn,
   isRecord,
   MalformedProxyResult,
   policyAnswerFields,
+  proxyResultParts,
   type Allowed,
   type Api,
   type ApiModel,
   type GatewayResponse,
   type GatewayResponseName,
   type HttpAnswer,
+  type ModelOptions,
 } from './model';
 import { decodeParam, headerValue, headerValues, requestTime, type IncomingRequest } from './request';
 
@@ -43,26 +47,22 @@ const RESPONSES: Readonly<Record<GatewayResponseName, readonly [number, string |
   tooLarge: [413, 'Request Too Long', 'RequestEntityTooLargeException'],
 };
 
-export interface RestOptions {
-  readonly routes: readonly string[];
+export interface RestOptions extends ModelOptions {
   readonly type: 'TOKEN' | 'REQUEST';
   /** The authorizer cache's TTL: a REQUEST authorizer needs its identity source only when caching. */
   readonly ttlSeconds: number;
-  /** Access-Control-Allow-Origin, as the template's CorsAllowOrigin. */
-  readonly corsOrigin: string;
-  readonly api?: Api;
 }
 
 /** The methodArn API Gateway sends: `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD><path>`. */
 export function methodArn(method: string, path: string, api: Api = LOCAL_REST_API): string {
-  return `arn:aws:execute-api:${api.region}:${api.account}:${api.apiId}/${api.stage}/${method}${path}`;
+  return executeApiArn(method, path, api);
 }
 
 function requestContext(request: IncomingRequest, routed: Routed, api: Api): Record<string, unknown> {
   return {
     accountId: api.account,
     apiId: api.apiId,
-    domainName: headerValue(request, 'host') ?? `${api.apiId}.execute-api.${api.region}.amazonaws.com`,
+    domainName: domainName(request, api),
     domainPrefix: api.apiId,
     extendedRequestId: request.requestId,
     httpMethod: request.method,
@@ -156,18 +156,8 @@ export function proxyEventV1(request: IncomingRequest, routed: Routed, allowed: 
  */
 export function proxyAnswerV1(result: unknown): HttpAnswer {
   if (!isRecord(result)) throw new MalformedProxyResult('the proxy result is not an object');
-  const status = result['statusCode'] ?? 200;
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-    throw new MalformedProxyResult('statusCode is not an HTTP status');
-  }
-  const body = result['body'];
-  if (body !== undefined && body !== null && typeof body !== 'string') throw new MalformedProxyResult('body is not a string');
-  const headers: Record<string, string[]> = {};
-  const single = result['headers'];
-  if (single !== undefined && single !== null) {
-    if (!isRecord(single)) throw new MalformedProxyResult('headers is not an object');
-    for (const [k, v] of Object.entries(single)) headers[k] = [String(v)];
-  }
+  const answer = proxyResultParts(result, 200);
+  const headers = answer.headers;
   const multi = result['multiValueHeaders'];
   if (multi !== undefined && multi !== null) {
     if (!isRecord(multi)) throw new MalformedProxyResult('multiValueHeaders is not an object');
@@ -176,8 +166,7 @@ export function proxyAnswerV1(result: unknown): HttpAnswer {
       headers[k] = v.map(String);
     }
   }
-  const text = body ?? '';
-  return { statusCode: status, headers, body: Buffer.from(text, result['isBase64Encoded'] === true ? 'base64' : 'utf8') };
+  return answer;
 }
 
 /** The REST API of `options`: TOKEN or REQUEST authorizer, SAM's CORS, the template's gateway responses. */

@@ -23,10 +23,13 @@ export interface Who {
   readonly claims?: Readonly<Record<string, unknown>>;
 }
 
-/** A claim value a bound path segment may equal: IAM and routing read it literally (no `*`, `?`, `/`, `%`, no space). */
-const BINDABLE = /^[A-Za-z0-9._~@+=,:-]{1,128}$/;
+/** A claim value a bound path segment may equal: IAM and routing read it literally (no `*`, `?`, `/`, `%`, no space, no dot segment). */
+const BINDABLE = /^(?!\.{1,2}$)[A-Za-z0-9._~@+=,:-]{1,128}$/;
 
-/** `claim:<name>=<value>`: the claim is that string, or a list of strings holding it. The value follows the last `=`. */
+/**
+ * `claim:<name>=<value>`: the claim is that string (a number or boolean compared by its JSON text), or a list
+ * of strings holding it. The value follows the last `=`.
+ */
 function claimHolds(grant: string, who: Who): boolean {
   const body = grant.slice('claim:'.length);
   const eq = body.lastIndexOf('=');
@@ -34,6 +37,7 @@ function claimHolds(grant: string, who: Who): boolean {
   const claim = who.claims?.[body.slice(0, eq)];
   const value = body.slice(eq + 1);
   if (typeof claim === 'string') return claim === value;
+  if (typeof claim === 'number' || typeof claim === 'boolean') return JSON.stringify(claim) === value;
   return Array.isArray(claim) && claim.every((c) => typeof c === 'string') && claim.includes(value);
 }
 
