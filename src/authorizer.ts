@@ -7,7 +7,7 @@ import { toCaller } from './caller';
 import { loadConfig, type Config } from './config';
 import { credentialToken, parseCredential } from './credentials';
 import { createDecider, type Decision } from './decide';
-import { createDecisionLog, type DecisionLog } from './decision-log';
+import { createDecisionLog, createInfoLog, type DecisionLog, type InfoLog } from './decision-log';
 import { ConfigurationError, CredentialError, DeploymentError, EventError, JwksFault } from './errors';
 import { openDoor, type AuthorizerRequest } from './front-doors';
 import { createPolicyBuilder, TYPICAL_PREFIX_LENGTH, type PolicyBuilder } from './policy';
@@ -93,8 +93,8 @@ interface Outcome {
 }
 
 /** The cold-start lines: what was configured, and a warning when policies may outgrow the budget. */
-function announce(logger: Logger, config: Config, rules: CompiledRules, policies: PolicyBuilder, tracing: Tracing): void {
-  logger.info('authorizer ready', {
+function announce(info: InfoLog, logger: Logger, config: Config, rules: CompiledRules, policies: PolicyBuilder, tracing: Tracing): void {
+  info('authorizer ready', {
     pools: config.userPoolIds,
     clients: config.clientIds.length,
     tokenUse: config.tokenUse,
@@ -191,7 +191,8 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
   const verifier = createVerifier(config, options.verifier);
   const tracing = createTracing(env, serviceName);
   const doors = { simpleResponses: config.simpleResponses };
-  announce(logger, config, rules, policies, tracing);
+  const lines = { ownLogger: options.logger === undefined, serviceName };
+  announce(createInfoLog(logger, lines), logger, config, rules, policies, tracing);
   // Not awaited by requests: one arriving during hydration joins the same in-flight fetch inside
   // the JWKS cache, so a hanging JWKS costs one bounded fetch, not the hydration's and then its own.
   const ready = verifier.hydrate().then(
@@ -226,7 +227,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
 
   const handler = createHandler({
     logger,
-    decisionLog: createDecisionLog(logger, { ownLogger: options.logger === undefined, serviceName }),
+    decisionLog: createDecisionLog(logger, lines),
     tracing,
     rules,
     run,

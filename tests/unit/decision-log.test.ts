@@ -3,7 +3,7 @@
 import type { Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAuthorizer, type Authorizer } from '../../src/authorizer';
-import { createDecisionLog, type DecisionFields } from '../../src/decision-log';
+import { createDecisionLog, createInfoLog, type DecisionFields } from '../../src/decision-log';
 import { tokenEvent } from '../helpers/events';
 import { CLIENT_ID, cognitoClaims, JwksServer, makeKey, POOL_ID, signJwt } from '../helpers/issuer';
 
@@ -178,6 +178,36 @@ describe('decision line', () => {
       new Date(base + 1).toISOString(),
       new Date(base + ms).toISOString(),
     ]);
+  });
+
+  it('writes the cold-start line byte for byte as Powertools does, lists included', () => {
+    // Prepare
+    const fields = { pools: ['us-east-1_AbC123', 'eu-west-1_XyZ"9'], clients: 2, tokenUse: 'access', routes: 6, simpleResponses: false, jwksEndpoint: undefined, tracing: true };
+    const expected = stdoutOf(() => new Logger({ serviceName: SERVICE }).info('authorizer ready', fields));
+    const lean: string[] = [];
+    const info = createInfoLog(new Logger({ serviceName: SERVICE }), { ownLogger: true, serviceName: SERVICE, write: (l) => lean.push(l) });
+    const sameTime = (line: string): string => line.replace(/"timestamp":"[^"]*"/, '"timestamp":"T"');
+
+    // Act
+    info('authorizer ready', fields);
+
+    // Assess
+    expect(lean.map(sameTime)).toEqual(expected.map(sameTime));
+  });
+
+  it('leaves a line with an object field to Powertools', () => {
+    // Prepare
+    const logger = new Logger({ serviceName: SERVICE });
+    const spy = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const lean: string[] = [];
+    const info = createInfoLog(logger, { ownLogger: true, serviceName: SERVICE, write: (l) => lean.push(l) });
+
+    // Act
+    info('authorizer ready', { nested: { a: 1 } });
+
+    // Assess
+    expect(lean).toEqual([]);
+    expect(spy).toHaveBeenCalledWith('authorizer ready', { nested: { a: 1 } });
   });
 
   it('is not written when the log level is above INFO', () => {
