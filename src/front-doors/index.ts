@@ -4,8 +4,7 @@ import { http1Door, http2Door } from './http';
 import type { AuthorizerRequest } from './request';
 import { restRequestDoor, restTokenDoor } from './rest';
 
-export type { AnswerKind, ApiKind, AuthorizerRequest, DoorName } from './request';
-export { HTTP_IDENTITY_ADVICE } from './http';
+export type { AuthorizerRequest } from './request';
 
 /** What the doors need from the configuration. */
 export interface DoorOptions {

@@ -9,7 +9,7 @@ import { createRouteIndex, type RouteIndex } from './routes';
 
 export type { AskedResource, PolicyAnswer, PolicyMode, Unrepresentable } from './answer';
 export type { PolicyPlan } from './plan';
-export type { PolicyDocument, Statement } from './render';
+export type { PolicyDocument } from './render';
 export { DEFAULT_POLICY_BUDGET_BYTES, TYPICAL_PREFIX_LENGTH } from './render';
 
 /** Builds policies for one compiled rule set. */

@@ -3,7 +3,7 @@ import { createRouter, type Router } from './routing';
 import { parseRuleSet, type RouteRule } from './schema';
 import { createRuleReader, type RuleReader } from './signature';
 
-export type { Binding, Grant, RouteRule, RuleSet } from './schema';
+export type { Grant, RouteRule, RuleSet } from './schema';
 export type { RoutingModel } from './routing';
 export type { CallerFacts, Entitlement, Signature } from './signature';
 

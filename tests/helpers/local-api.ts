@@ -1,11 +1,11 @@
-// Runs the scripts (`npm start`, `npm run token`, `npm run events`) as child processes for the tests, as package.json runs them.
+// Runs the scripts (`npm start`, `npm run token`, `npm run events`, `npm run smoke`) as child processes for the tests, as package.json runs them.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../../scripts/lib/paths';
 import { startChild, waitForOutput, type Child } from './processes';
 
 /** The scripts `npm run` starts, by file name under scripts/. */
-export type Script = 'local-api.ts' | 'token.ts' | 'events.ts' | 'rules.ts';
+export type Script = 'local-api.ts' | 'token.ts' | 'events.ts' | 'rules.ts' | 'smoke.ts';
 
 /** node's arguments to run a script as package.json does: `node --require tsx/cjs scripts/<name>`. */
 export function scriptArgs(script: Script, args: readonly string[] = []): string[] {

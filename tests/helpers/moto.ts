@@ -10,6 +10,7 @@ import {
   CreateResourceServerCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { freePort, startChild, type Child } from './processes';
 
@@ -71,6 +72,54 @@ export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
       await child.stop('SIGTERM');
     },
   };
+}
+
+/** A user pool shaped like template.yaml's demo pool, and its app client for people. */
+export interface DemoPool {
+  readonly poolId: string;
+  /** No secret; allows USER_PASSWORD_AUTH, SRP and refresh tokens, as DemoUserClient does. */
+  readonly clientId: string;
+}
+
+/**
+ * template.yaml's demo pool without users: groups admins, readers and suspended (with the template's
+ * precedences), a `tenant_id` custom attribute, resource server `pets` (read, write), and a public
+ * app client for people (USER_PASSWORD_AUTH, SRP, refresh tokens).
+ */
+export async function createDemoPool(client: CognitoIdentityProviderClient, name = 'pets-demo'): Promise<DemoPool> {
+  const pool = await client.send(
+    new CreateUserPoolCommand({ PoolName: name, Schema: [{ Name: 'tenant_id', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MinLength: '1', MaxLength: '128' } }] }),
+  );
+  const poolId = pool.UserPool?.Id as string;
+  for (const [GroupName, Precedence] of [['admins', 1], ['readers', 10], ['suspended', 0]] as const) {
+    await client.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName, Precedence }));
+  }
+  await client.send(
+    new CreateResourceServerCommand({
+      UserPoolId: poolId,
+      Identifier: 'pets',
+      Name: 'Pets API',
+      Scopes: [
+        { ScopeName: 'read', ScopeDescription: 'List and read pets' },
+        { ScopeName: 'write', ScopeDescription: 'Create and delete pets' },
+      ],
+    }),
+  );
+  const created = await client.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: poolId,
+      ClientName: `${name}-users`,
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    }),
+  );
+  return { poolId, clientId: created.UserPoolClient?.ClientId as string };
+}
+
+/** The usernames in `poolId` that start with `prefix`. */
+export async function usernames(client: CognitoIdentityProviderClient, poolId: string, prefix: string): Promise<string[]> {
+  const listed = await client.send(new ListUsersCommand({ UserPoolId: poolId, Filter: `username ^= "${prefix}"` }));
+  return (listed.Users ?? []).map((u) => u.Username ?? '');
 }
 
 export interface Tokens {
