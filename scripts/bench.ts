@@ -33,8 +33,8 @@ interface Row {
 }
 
 const SIZES = {
-  full: { rounds: 5, perRound: 1000, batchSize: 50, tracedRounds: 3, tracedPerRound: 400, coldRuns: 30, memoryTokens: 50000 },
-  quick: { rounds: 2, perRound: 300, batchSize: 50, tracedRounds: 1, tracedPerRound: 200, coldRuns: 8, memoryTokens: 5000 },
+  full: { rounds: 5, perRound: 1000, batchSize: 25, tracedRounds: 3, tracedPerRound: 500, coldRuns: 30, memoryTokens: 50000 },
+  quick: { rounds: 2, perRound: 300, batchSize: 25, tracedRounds: 1, tracedPerRound: 200, coldRuns: 8, memoryTokens: 5000 },
 } as const;
 type Sizes = (typeof SIZES)[keyof typeof SIZES];
 
@@ -86,6 +86,9 @@ async function measureCold(bundles: BenchBundles, d: Deployment, runs: number): 
       variants.push({ name: variantName(maps, xray), code: requireAndExit(bundle), env: lambdaEnv(endpoint, xray, maps ? withMaps : withoutMaps) });
     }
   }
+  // The template's combination with the JWKS endpoint over plain http: what the hydration's TLS start costs.
+  const template = variants.find((v) => v.name === variantName(d.sourcemap, d.tracerLoads)) as ColdVariant;
+  variants.push({ ...template, name: 'template’s, JWKS over http', env: { ...template.env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9' } });
   variants.push({ name: 'libraries', code: requireAndExit(bundles.libraries), env: base });
   variants.push({ name: 'libraries without Tracer', code: requireAndExit(bundles.librariesNoTracer), env: base });
   return coldStarts(variants, { runs, cwd: ROOT });
@@ -178,6 +181,8 @@ function detailRows(m: Measured): Row[] {
       row(`cold start over bare: ${name}${mine}`, `${ms(added(name))} (${signed(added(name) - libs, ms)} over its libraries)`);
     }
   }
+  const tls = added(variantName(m.d.sourcemap, m.d.tracerLoads)) - added('template’s, JWKS over http');
+  row('  of which the JWKS hydration’s TLS start (https vs http endpoint)', ms(tls));
   row('cold start over bare: aws-jwt-verify + Logger + Tracer imported', ms(added('libraries')));
   row('cold start over bare: aws-jwt-verify + Logger imported', ms(added('libraries without Tracer')));
   row('1,000 routes: compile (first / median)', `${ms(m.thousand.compileFirstMs)} / ${ms(m.thousand.compileMedianMs)}`, '< 50 ms', check(m.thousand.compileFirstMs < 50));

@@ -1,17 +1,11 @@
-// Bench helper: tasks timed in interleaved batches, in CPU time, so drift and other tenants of a shared machine land on
-// every task alike and time spent waiting for a core is left out.
+// Bench helper: tasks timed in interleaved batches, so drift on a shared machine lands on every task alike, and summed
+// up without the batches a burst from another tenant of the machine slowed down.
 
 /** A task: `call(i)` is its i-th call (sync or async); `before(i)`, if any, runs before each batch, outside the timing. */
 export interface TimedTask {
   readonly name: string;
   readonly call: (i: number) => unknown;
   readonly before?: (i: number) => void;
-}
-
-/** CPU time (user + system) of this process so far, in µs. */
-function cpuMicros(): number {
-  const { user, system } = process.cpuUsage();
-  return user + system;
 }
 
 /** The order of the tasks in batch round `b`: a fixed-seed shuffle, so no task always follows the same one (and its garbage). */
@@ -26,29 +20,36 @@ function orderOf(count: number, b: number): number[] {
   return order;
 }
 
+/** The mean of `xs` without its lowest and highest tenth (a burst from another tenant of the machine lands in one batch). */
+export function trimmedMean(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const cut = Math.floor(s.length / 10);
+  const kept = s.slice(cut, s.length - cut);
+  return kept.reduce((n, x) => n + x, 0) / kept.length;
+}
+
 /**
  * Runs `batches` batches of `batchSize` calls of every task, one batch of each task in turn (in a
  * new order every time), each call awaited when it returns a promise, and resolves with each
- * task's mean CPU time per call in µs. On an idle machine that is its wall time (the calls never
- * wait on I/O); on a busy one it leaves out the time the process waited for a core.
+ * task's wall time per call in µs: the trimmed mean of its batches (see trimmedMean). Wall time,
+ * not the process's CPU time: that would also count V8's parallel GC threads.
  */
 export async function timeInterleaved(tasks: readonly TimedTask[], batches: number, batchSize: number): Promise<Record<string, number>> {
-  const totals = new Map<string, number>(tasks.map((t) => [t.name, 0]));
+  const perBatch = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
   const next = new Map<string, number>(tasks.map((t) => [t.name, 0]));
   for (let b = 0; b < batches; b++) {
     for (const k of orderOf(tasks.length, b)) {
       const task = tasks[k] as TimedTask;
       let i = next.get(task.name) as number;
       task.before?.(i);
-      const started = cpuMicros();
+      const started = performance.now();
       for (let n = 0; n < batchSize; n++, i++) {
         const result = task.call(i);
         if (result instanceof Promise) await result;
       }
-      totals.set(task.name, (totals.get(task.name) as number) + cpuMicros() - started);
+      perBatch.get(task.name)?.push(((performance.now() - started) * 1000) / batchSize);
       next.set(task.name, i);
     }
   }
-  const calls = batches * batchSize;
-  return Object.fromEntries([...totals].map(([name, micros]) => [name, micros / calls]));
+  return Object.fromEntries([...perBatch].map(([name, xs]) => [name, trimmedMean(xs)]));
 }
