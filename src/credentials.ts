@@ -60,8 +60,11 @@ function headerValues(headers: unknown, multi: boolean): unknown[] {
   if (headers === undefined || headers === null) return [];
   if (!isRecord(headers)) throw new CredentialError(CredentialProblem.malformed, 'headers are not an object');
   const values: unknown[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() !== 'authorization' || value === null || value === undefined) continue;
+  for (const name of Object.keys(headers)) {
+    // Only a 13-character name can be `authorization` in any letter case: the rest are not lower-cased.
+    if (name.length !== 13 || name.toLowerCase() !== 'authorization') continue;
+    const value = headers[name];
+    if (value === null || value === undefined) continue;
     if (!multi) {
       values.push(value);
     } else if (Array.isArray(value)) {

@@ -78,15 +78,17 @@ function matchedRoute(routeKey: unknown, arn: ResourceArn): string {
 /** The raw path names the same request as the ARN (on a named stage it starts with the stage). */
 function checkRawPath(rawPath: unknown, arn: ResourceArn): void {
   if (typeof rawPath !== 'string') throw new EventError('event has no rawPath');
-  const forms = [rawPath];
+  const stage = `/${arn.stage}`;
+  const names = (p: string): boolean => p === arn.path || p === stage + (arn.path === '/' ? '' : arn.path) || p === stage + arn.path;
+  // The raw form first: it is the usual match, and decoding costs an allocation a request.
+  if (names(rawPath)) return;
+  let decoded: string | undefined;
   try {
-    forms.push(decodeURIComponent(rawPath));
+    decoded = decodeURIComponent(rawPath);
   } catch {
     // not percent-encoded text: only the raw form can match
   }
-  const stage = `/${arn.stage}`;
-  const same = forms.some((p) => p === arn.path || p === stage + (arn.path === '/' ? '' : arn.path) || p === stage + arn.path);
-  if (!same) throw new EventError('rawPath and routeArn name different paths');
+  if (decoded === undefined || !names(decoded)) throw new EventError('rawPath and routeArn name different paths');
 }
 
 /** identitySource of a 2.0 event: absent (no identity sources, no cache) or a list of strings. */
