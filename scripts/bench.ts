@@ -284,7 +284,8 @@ async function main(): Promise<void> {
   console.log(
     `\nPASS: the target is met. AT LEAST: only its "at least" bound is. FAIL: neither (--strict then exits 1).\n` +
       `Warm path: the built handler with a Lambda context, a new trace header and its decision line (INFO, to /dev/null) per call;\n` +
-      `each call timed alone, tasks interleaved in batches, medians of ${m.warm.rounds.length} rounds, ratios taken within each round.\n` +
+      `wall time per batch of 25 calls, tasks interleaved in shuffled batches, each task's batches summed up without the\n` +
+      `fastest and slowest tenth; medians of ${m.warm.rounds.length} rounds, ratios taken within each round.\n` +
       `Cold start: median of ${quick ? SIZES.quick.coldRuns : SIZES.full.coldRuns} spawns of \`node -e "require(bundle); process.exit(0)"\` each, variants interleaved.`,
   );
   const rows = [...targets, ...details];

@@ -160,7 +160,8 @@ benchChild('bench-warm', async (args: WarmArgs, loadHandler) => {
 
   async function round(r: number): Promise<Record<string, number>> {
     const newTokens = fresh.slice(perRound * r, perRound * (r + 1));
-    const newEvents = newTokens.map((t, i) => doorEvent('rest-token', t, i));
+    let newEvents: unknown[] = [];
+    let firstNew = 0;
     const tasks: TimedTask[] = [
       { name: 'floor', call: (i) => floor(newTokens[i] as string) },
       { name: 'library', call: (i) => library.verifySync(newTokens[i] as string) },
@@ -175,10 +176,15 @@ benchChild('bench-warm', async (args: WarmArgs, loadHandler) => {
       },
       {
         name: 'new',
-        before: newTrace,
+        // Events made per batch, as for repeated tokens (not a round's worth kept alive across it).
+        before: (i) => {
+          newTrace();
+          firstNew = i;
+          newEvents = newTokens.slice(i, i + args.batchSize).map((t, k) => doorEvent('rest-token', t, i + k));
+        },
         call: (i) => {
           verified.push(newTokens[i] as string);
-          return invoke(newEvents[i], seq++);
+          return invoke(newEvents[i - firstNew], seq++);
         },
       },
       ...(args.doors === true ? DOORS : (['rest-token'] as const)).map(repeatedTask),
