@@ -39,9 +39,25 @@ function traceRoot(): string | undefined {
   const raw = (store?.getXRayTraceId?.() ?? process.env['_X_AMZN_TRACE_ID'] ?? '').trim();
   if (raw === '') return undefined;
   if (!raw.includes('=')) return raw;
-  for (const field of raw.split(';')) {
-    const [key, value] = field.split('=');
-    if (key === 'Root') return value;
+  return rootField(raw);
+}
+
+/**
+ * The value of the first `Root` field of `key=value;key=value…`, as `field.split('=')[1]` reads
+ * it (up to a second `=`), found with indexOf: splitting allocated arrays on every line.
+ */
+function rootField(raw: string): string | undefined {
+  for (let start = 0; start <= raw.length; ) {
+    const semicolon = raw.indexOf(';', start);
+    const stop = semicolon < 0 ? raw.length : semicolon;
+    const eq = raw.indexOf('=', start);
+    const keyEnd = eq < 0 || eq > stop ? stop : eq;
+    if (keyEnd - start === 4 && raw.startsWith('Root', start)) {
+      if (keyEnd === stop) return undefined;
+      const next = raw.indexOf('=', keyEnd + 1);
+      return raw.slice(keyEnd + 1, next < 0 || next > stop ? stop : next);
+    }
+    start = stop + 1;
   }
   return undefined;
 }

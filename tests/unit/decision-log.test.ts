@@ -1,6 +1,7 @@
 // The lean decision line: the very line Powertools Logger would write (keys, order, values, empties
 // left out), at the logger's level; Powertools itself writes it whenever the setup needs it.
 import type { Context } from 'aws-lambda';
+import fc from 'fast-check';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAuthorizer, type Authorizer } from '../../src/authorizer';
 import { createDecisionLog, createInfoLog, type DecisionFields } from '../../src/decision-log';
@@ -208,6 +209,33 @@ describe('decision line', () => {
     // Assess
     expect(lean).toEqual([]);
     expect(spy).toHaveBeenCalledWith('authorizer ready', { nested: { a: 1 } });
+  });
+
+  it('reads the trace id as the first Root field of any _X_AMZN_TRACE_ID, as splitting on ; and = does', () => {
+    // Prepare: the reading the line had before it stopped splitting (an array a field on every line)
+    const bySplit = (header: string): string | undefined => {
+      const raw = header.trim();
+      if (raw === '') return undefined;
+      if (!raw.includes('=')) return raw;
+      for (const field of raw.split(';')) {
+        const [key, value] = field.split('=');
+        if (key === 'Root') return value;
+      }
+      return undefined;
+    };
+    const headers = fc.array(fc.constantFrom('Root', 'Parent', '=', ';', '1-5759e988', 'x', ' ', 'Sampled=1'), { maxLength: 8 }).map((parts) => parts.join(''));
+
+    // Act / Assess
+    fc.assert(
+      fc.property(headers, (header) => {
+        process.env['_X_AMZN_TRACE_ID'] = header;
+        const lean: string[] = [];
+        createDecisionLog(new Logger({ serviceName: SERVICE }), { ownLogger: true, serviceName: SERVICE, write: (l) => lean.push(l) })(FIELDS, undefined, false);
+        const expected = bySplit(header);
+        expect((JSON.parse(lean[0] as string) as { xray_trace_id?: string }).xray_trace_id).toBe(expected === '' ? undefined : expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('is not written when the log level is above INFO', () => {
