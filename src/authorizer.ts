@@ -202,12 +202,16 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     () => undefined,
   );
 
-  // A token verified before is answered from the verified-claims cache: the same string passed
-  // parseCredential then, and no promise is made (with tracing on, spans make their own).
+  // A token verified before is answered from the verified-claims cache (the same string passed
+  // parseCredential then); a new one is verified without a promise while its key is at hand. Only
+  // a key set to fetch makes a promise (with tracing on, spans make their own).
   const claimsOf = (request: AuthorizerRequest): Claims | Promise<Claims> =>
     tracing.span('verify', () => {
       const token = credentialToken(request.credential);
-      return (token === undefined ? undefined : verifier.cached(token)) ?? verifier.verify(parseCredential(request.credential));
+      const hit = token === undefined ? undefined : verifier.cached(token);
+      if (hit !== undefined) return hit;
+      const parsed = parseCredential(request.credential);
+      return verifier.verifyNow(parsed) ?? verifier.verify(parsed);
     });
   const decideFor = (request: AuthorizerRequest, claims: Claims): Outcome | Promise<Outcome> => {
     const caller = toCaller(claims);

@@ -51,6 +51,12 @@ export interface TokenVerifier {
    */
   cached(token: string): Claims | undefined;
   /**
+   * Verifies without a promise when the key set is at hand: the claims (remembered as verify()
+   * remembers them), or the same CredentialError or JwksFault verify() would reject with; undefined
+   * when only verify() can answer (a key set to fetch, a signature to doubt).
+   */
+  verifyNow(token: string): Claims | undefined;
+  /**
    * Fetches every pool's JWKS (regional issuer), best effort per pool: resolves with the pools
    * that failed and why. A failure is not cached; a later verify fetches again.
    */
@@ -188,15 +194,21 @@ function claimsCache(size: number): { recall(token: string): Claims | undefined;
   return { recall, remember };
 }
 
-/** Creates the verifier for a configuration (no network until hydrate or the first verify). */
-export function createVerifier(
-  config: Pick<Config, 'userPoolIds' | 'clientIds' | 'tokenUse' | 'jwksEndpoint'>,
-  options: VerifierOptions = {},
-): TokenVerifier {
+/** The JWKS URI of the issuer a token claims (unverified: only to pick the key set to doubt). */
+function claimedJwksUri(uriOf: ReadonlyMap<string, string>, token: string): string | undefined {
+  try {
+    return uriOf.get(decomposeUnverifiedJwt(token).payload.iss as string);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pools' issuers, their key sets (fetched, cached, hydrated) and aws-jwt-verify's verifier over them. */
+function keySets(config: Pick<Config, 'userPoolIds' | 'jwksEndpoint'>, options: VerifierOptions) {
   const fetcher = new JwksFetcher({ ...options, endpoint: config.jwksEndpoint });
   const issuers = config.userPoolIds.flatMap(poolIssuers);
   const issuerOf = new Map(issuers.map((i) => [i.jwksUri, i.issuer]));
-  const uriOf = new Map(issuers.map((i) => [i.issuer, i.jwksUri]));
+  const uriOf: ReadonlyMap<string, string> = new Map(issuers.map((i) => [i.issuer, i.jwksUri]));
   // When a fetched set replaces a cached one, the keys the verifier imported from the old set go too.
   const store: JwksStore = new JwksStore({
     fetcher,
@@ -208,15 +220,17 @@ export function createVerifier(
     issuers.map(({ issuer, jwksUri }) => ({ issuer, jwksUri, audience: null, includeRawJwtInErrors: false })),
     { jwksCache: store },
   );
+  return { store, verifier, uriOf };
+}
+
+/** Creates the verifier for a configuration (no network until hydrate or the first verify). */
+export function createVerifier(
+  config: Pick<Config, 'userPoolIds' | 'clientIds' | 'tokenUse' | 'jwksEndpoint'>,
+  options: VerifierOptions = {},
+): TokenVerifier {
+  const { store, verifier, uriOf } = keySets(config, options);
   const cache = claimsCache(options.claimsCacheSize ?? DEFAULT_CLAIMS_CACHE_SIZE);
-  /** The JWKS URI of the issuer a token claims (unverified: only to pick the key set to doubt). */
-  const claimedUri = (token: string): string | undefined => {
-    try {
-      return uriOf.get(decomposeUnverifiedJwt(token).payload.iss as string);
-    } catch {
-      return undefined;
-    }
-  };
+  const claimedUri = (token: string): string | undefined => claimedJwksUri(uriOf, token);
   /**
    * A signature that fails against a key set that has verified nothing yet may be the set's fault
    * (a glitch served a wrong key under the real kid): fetch again and retry once; if the set did
@@ -224,7 +238,7 @@ export function createVerifier(
    */
   const verifyDoubting = async (token: string, retried = false): Promise<Claims> => {
     try {
-      return await verifyNow(token);
+      return await verifyFetching(token);
     } catch (err) {
       const uri = err instanceof JwtInvalidSignatureError ? claimedUri(token) : undefined;
       if (uri === undefined || store.isProven(uri)) throw err;
@@ -233,7 +247,7 @@ export function createVerifier(
     }
   };
   // Verifies without awaiting when the key is cached; otherwise the store fetches (bounded).
-  const verifyNow = (token: string): Claims | Promise<Claims> => {
+  const verifyFetching = (token: string): Claims | Promise<Claims> => {
     try {
       return verifier.verifySync(token);
     } catch (err) {
@@ -244,11 +258,37 @@ export function createVerifier(
     }
   };
 
+  /** A verified token: its key set proven, Cognito's checks, remembered until exp. */
+  const accepted = (token: string, claims: Claims): Claims => {
+    store.confirm(uriOf.get(claims['iss'] as string) as string);
+    checkCognitoClaims(claims, config);
+    if (typeof claims['exp'] === 'number') cache.remember(token, claims);
+    return claims;
+  };
+  /** A refused token's error, sorted; claims are checked after the signature, so one refused for its claims proves the key set. */
+  const refused = (token: string, err: unknown): unknown => {
+    if (err instanceof JwtInvalidClaimError) store.confirm(claimedUri(token) ?? '');
+    return classifyVerifyError(err);
+  };
+
   return {
     get fetches() {
       return store.fetches;
     },
     cached: (token) => cache.recall(token),
+    verifyNow(token) {
+      let claims: Claims;
+      try {
+        claims = verifier.verifySync(token);
+      } catch (err) {
+        if (err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError) return undefined;
+        // A signature refused by a key set that has verified nothing yet may be the set's fault: verify() doubts it.
+        const uri = err instanceof JwtInvalidSignatureError ? claimedUri(token) : undefined;
+        if (uri !== undefined && !store.isProven(uri)) return undefined;
+        throw refused(token, err);
+      }
+      return accepted(token, claims);
+    },
     async verify(token) {
       const hit = cache.recall(token);
       if (hit !== undefined) return hit;
@@ -256,14 +296,9 @@ export function createVerifier(
       try {
         claims = await verifyDoubting(token);
       } catch (err) {
-        // Claims are checked after the signature: a token refused for its claims proves the key set.
-        if (err instanceof JwtInvalidClaimError) store.confirm(claimedUri(token) ?? '');
-        throw classifyVerifyError(err);
+        throw refused(token, err);
       }
-      store.confirm(uriOf.get(claims['iss'] as string) as string);
-      checkCognitoClaims(claims, config);
-      if (typeof claims['exp'] === 'number') cache.remember(token, claims);
-      return claims;
+      return accepted(token, claims);
     },
     async hydrate() {
       const pools = config.userPoolIds;
