@@ -1,15 +1,10 @@
-// The sample protected backend: one Lambda proxy integration for every route of the sample API.
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+// The sample protected backend: one Lambda proxy integration for every route of the sample REST and HTTP APIs.
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { json, noContent, problem } from './http';
 import { checkNewPet, PetStore } from './pets';
+import { readRequest, type BackendRequest, type ProxyEvent, type ReceivedContext } from './request';
 
-/** The authorizer context keys the backend reads (API Gateway adds principalId itself). */
-const CONTEXT_KEYS = ['principalId', 'sub', 'username', 'clientId', 'tokenUse', 'scopes', 'groups'] as const;
-
-type ContextKey = (typeof CONTEXT_KEYS)[number];
-
-/** The authorizer context as received: string values, only the keys above. */
-export type ReceivedContext = Partial<Record<ContextKey, string>>;
+export { receivedContext, type ReceivedContext, type ProxyEvent, type HttpProxyEvent, type RestProxyEvent } from './request';
 
 /** What GET /me answers: the context, read back into lists. */
 export interface MeAnswer {
@@ -25,22 +20,10 @@ export interface MeAnswer {
   readonly authorizerContext: ReceivedContext;
 }
 
-export type BackendHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+/** The Lambda handler: a proxy event of either payload version in, a proxy result out (valid for both). */
+export type BackendHandler = (event: ProxyEvent) => Promise<APIGatewayProxyResult>;
 
-type Endpoint = (event: APIGatewayProxyEvent, context: ReceivedContext) => APIGatewayProxyResult;
-
-/** The context values the authorizer passed, via `requestContext.authorizer`; nothing else. */
-export function receivedContext(event: APIGatewayProxyEvent): ReceivedContext {
-  const raw: unknown = event.requestContext?.authorizer;
-  const context: ReceivedContext = {};
-  if (typeof raw !== 'object' || raw === null) return context;
-  for (const key of CONTEXT_KEYS) {
-    const value: unknown = Object.hasOwn(raw, key) ? (raw as Record<string, unknown>)[key] : undefined;
-    if (typeof value === 'string') context[key] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') context[key] = String(value);
-  }
-  return context;
-}
+type Endpoint = (request: BackendRequest) => APIGatewayProxyResult;
 
 /** `groups` is a JSON array string; anything else (or a malformed one) means no groups. */
 function parseGroups(text: string | undefined): string[] {
@@ -55,13 +38,12 @@ function parseGroups(text: string | undefined): string[] {
 
 type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
 
-function parseBody(event: APIGatewayProxyEvent): Parsed {
-  if (event.body === null || event.body === undefined || event.body === '') {
+function parseBody(request: BackendRequest): Parsed {
+  if (request.body === undefined) {
     return { ok: false, message: 'a JSON body is required, like {"name": "Rex", "type": "dog"}' };
   }
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: JSON.parse(request.body) as unknown };
   } catch {
     return { ok: false, message: 'the body is not valid JSON' };
   }
@@ -69,31 +51,38 @@ function parseBody(event: APIGatewayProxyEvent): Parsed {
 
 /** Creates the backend with its own pet store (fresh per call, so tests do not share state). */
 export function createBackend(store: PetStore = new PetStore()): BackendHandler {
-  const petId = (event: APIGatewayProxyEvent): string => event.pathParameters?.['petId'] ?? '';
+  const petId = (request: BackendRequest): string => request.pathParameters['petId'] ?? '';
   const notFound = (id: string) => problem(404, `pet ${JSON.stringify(id)} not found`);
 
+  /** The one endpoint table, keyed `METHOD /route` as both APIs name their routes. */
   const routes: Record<string, Endpoint> = {
     'GET /pets': () => json(200, { pets: store.list() }),
 
-    'POST /pets': (event, context) => {
-      const body = parseBody(event);
+    'POST /pets': (request) => {
+      const body = parseBody(request);
       if (!body.ok) return problem(400, body.message);
       const checked = checkNewPet(body.value);
       if (!checked.ok) return problem(400, checked.message);
-      const pet = store.add(checked.value, context.sub);
+      const pet = store.add(checked.value, request.context.sub);
       if (pet === undefined) return problem(409, `the pet store is full (${store.size} pets); delete some first`);
-      const base = (event.requestContext?.path ?? event.path ?? '/pets').replace(/\/+$/, '');
+      const base = (request.urlPath || '/pets').replace(/\/+$/, '');
       return json(201, pet, { location: `${base}/${encodeURIComponent(pet.id)}` });
     },
 
-    'GET /pets/{petId}': (event) => {
-      const pet = store.get(petId(event));
-      return pet === undefined ? notFound(petId(event)) : json(200, pet);
+    'GET /pets/{petId}': (request) => {
+      const pet = store.get(petId(request));
+      return pet === undefined ? notFound(petId(request)) : json(200, pet);
     },
 
-    'DELETE /pets/{petId}': (event) => (store.remove(petId(event)) ? noContent() : notFound(petId(event))),
+    'DELETE /pets/{petId}': (request) => (store.remove(petId(request)) ? noContent() : notFound(petId(request))),
 
-    'GET /me': (_event, context) => {
+    // The authorizer lets a caller here only when {userId} is their own sub (rules: bind userId to sub).
+    'GET /users/{userId}/pets': ({ pathParameters }) => json(200, { pets: store.ownedBy(pathParameters['userId'] ?? '') }),
+
+    // The authorizer lets a caller here only when {tenantId} is their custom:tenant_id claim.
+    'GET /tenants/{tenantId}/pets': ({ pathParameters }) => json(200, { pets: store.ofTenant(pathParameters['tenantId'] ?? '') }),
+
+    'GET /me': ({ context }) => {
       // Behind the API the authorizer always passes a sub; without one this backend was reached
       // some other way, and it says nothing about anyone.
       if (!context.sub) return problem(401, 'Unauthorized');
@@ -109,30 +98,34 @@ export function createBackend(store: PetStore = new PetStore()): BackendHandler 
       return json(200, me);
     },
 
-    'ANY /admin/{proxy+}': (event, context) => {
-      const proxy = event.pathParameters?.['proxy'] ?? '';
+    'ANY /admin/{proxy+}': ({ method, pathParameters, context }) => {
+      const proxy = pathParameters['proxy'] ?? '';
       return json(200, {
         area: 'admin',
-        method: event.httpMethod,
+        method,
         path: `/admin/${proxy}`,
         caller: context.username || context.sub || '',
-        message: `admin ${event.httpMethod} /admin/${proxy} accepted`,
+        message: `admin ${method} /admin/${proxy} accepted`,
       });
     },
+
+    // The HTTP API's credential-free route for browser preflights under the ANY route above:
+    // API Gateway adds the CORS headers to this answer (the REST API answers preflights itself).
+    'OPTIONS /admin/{proxy+}': () => noContent(),
   };
 
-  function route(event: APIGatewayProxyEvent): APIGatewayProxyResult {
-    const method = String(event.httpMethod ?? '').toUpperCase();
-    const resource = String(event.resource ?? '');
-    const endpoint = routes[`${method} ${resource}`] ?? routes[`ANY ${resource}`];
-    if (endpoint === undefined) return problem(404, `no route for ${method} ${event.path ?? resource}`);
-    return endpoint(event, receivedContext(event));
+  function route(request: BackendRequest): APIGatewayProxyResult {
+    const endpoint = routes[`${request.method} ${request.resource}`] ?? routes[`ANY ${request.resource}`];
+    if (endpoint === undefined) return problem(404, `no route for ${request.method} ${request.path || request.resource}`);
+    return endpoint(request);
   }
 
   return (event) => {
     let result: APIGatewayProxyResult;
+    let request: BackendRequest | undefined;
     try {
-      result = route(event);
+      request = readRequest(event);
+      result = route(request);
     } catch (err) {
       // Name and message only: never the event (it holds the caller's headers).
       const error = err instanceof Error ? { name: err.name, message: err.message } : { name: typeof err };
@@ -143,11 +136,11 @@ export function createBackend(store: PetStore = new PetStore()): BackendHandler 
       JSON.stringify({
         level: 'INFO',
         message: 'request',
-        method: event.httpMethod,
-        resource: event.resource,
+        method: request?.method,
+        resource: request?.resource,
         status: result.statusCode,
-        requestId: event.requestContext?.requestId,
-        principalId: receivedContext(event).principalId,
+        requestId: request?.requestId,
+        principalId: request?.context.principalId ?? request?.context.sub,
       }),
     );
     return Promise.resolve(result);

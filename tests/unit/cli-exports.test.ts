@@ -210,8 +210,8 @@ describe('SAM templates', () => {
     // Act
     const [api, ...others] = readTemplate(template);
 
-    // Assess
-    expect(others).toHaveLength(0);
+    // Assess: the HTTP sample comes second (its own test below).
+    expect(others.map((o) => [o.name, o.kind])).toEqual([['PetsHttpApi', 'http']]);
     expect(api?.name).toBe('PetsApi');
     expect(api?.kind).toBe('rest');
     const guarded = api?.routes.filter((r) => r.protection.kind === 'lambda').map(apiRouteText);
@@ -221,6 +221,19 @@ describe('SAM templates', () => {
       kind: 'none',
       why: 'CORS preflight that SAM adds for Cors (AddDefaultAuthorizerToCorsPreflight: false)',
     });
+  });
+
+  it('reads the sample HTTP API: every route behind its Lambda authorizer but the ANY route’s preflight', () => {
+    // Prepare
+    const template = parseTemplateText(templateText(), 'template.yaml');
+
+    // Act
+    const http = readTemplate(template).find((a) => a.kind === 'http');
+
+    // Assess
+    const open = http?.routes.filter((r) => r.protection.kind !== 'lambda').map(apiRouteText);
+    expect(open).toEqual(['OPTIONS /admin/{proxy+}']);
+    expect(http?.routes.map(apiRouteText)).toContain('ANY /admin/{proxy+}');
   });
 
   it('guards the CORS preflights when AddDefaultAuthorizerToCorsPreflight is left at its default (true)', () => {
