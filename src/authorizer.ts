@@ -5,9 +5,9 @@ import type { Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { toCaller } from './caller';
 import { loadConfig, type Config } from './config';
-import { parseCredential } from './credentials';
+import { credentialToken, parseCredential } from './credentials';
 import { createDecider, type Decision } from './decide';
-import { createDecisionLog, type DecisionLog } from './decision-log';
+import { createDecisionLog, createInfoLog, type DecisionLog, type InfoLog } from './decision-log';
 import { ConfigurationError, CredentialError, DeploymentError, EventError, JwksFault } from './errors';
 import { openDoor, type AuthorizerRequest } from './front-doors';
 import { createPolicyBuilder, TYPICAL_PREFIX_LENGTH, type PolicyBuilder } from './policy';
@@ -15,7 +15,7 @@ import { compileRules, type CompiledRules } from './rules';
 import { canonicalPath } from './rules/routing';
 import { fault, respond, unauthorized, type AuthorizerResponse, type Rendered } from './response';
 import { createTracing, type Tracing } from './tracing';
-import { createVerifier, type TokenVerifier, type VerifierOptions } from './verifier';
+import { createVerifier, type Claims, type TokenVerifier, type VerifierOptions } from './verifier';
 
 export const SERVICE_NAME = 'cognito-route-authorizer';
 const MAX_LOGGED_PATH = 256;
@@ -77,8 +77,8 @@ interface Parts {
   readonly decisionLog: DecisionLog;
   readonly tracing: Tracing;
   readonly rules: CompiledRules;
-  /** The pipeline for one event: front door to response. */
-  readonly run: (event: unknown, seen: { request?: AuthorizerRequest }) => Promise<Outcome>;
+  /** The pipeline for one event: front door to response (no promise for a cached token with tracing off). */
+  readonly run: (event: unknown, seen: { request?: AuthorizerRequest }) => Outcome | Promise<Outcome>;
   /** AWS_LAMBDA_INITIALIZATION_TYPE is on-demand (what Powertools' cold_start needs). */
   readonly onDemand: boolean;
 }
@@ -93,8 +93,8 @@ interface Outcome {
 }
 
 /** The cold-start lines: what was configured, and a warning when policies may outgrow the budget. */
-function announce(logger: Logger, config: Config, rules: CompiledRules, policies: PolicyBuilder, tracing: Tracing): void {
-  logger.info('authorizer ready', {
+function announce(info: InfoLog, logger: Logger, config: Config, rules: CompiledRules, policies: PolicyBuilder, tracing: Tracing): void {
+  info('authorizer ready', {
     pools: config.userPoolIds,
     clients: config.clientIds.length,
     tokenUse: config.tokenUse,
@@ -191,7 +191,8 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
   const verifier = createVerifier(config, options.verifier);
   const tracing = createTracing(env, serviceName);
   const doors = { simpleResponses: config.simpleResponses };
-  announce(logger, config, rules, policies, tracing);
+  const lines = { ownLogger: options.logger === undefined, serviceName };
+  announce(createInfoLog(logger, lines), logger, config, rules, policies, tracing);
   // Not awaited by requests: one arriving during hydration joins the same in-flight fetch inside
   // the JWKS cache, so a hanging JWKS costs one bounded fetch, not the hydration's and then its own.
   const ready = verifier.hydrate().then(
@@ -201,10 +202,18 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     () => undefined,
   );
 
-  const run: Parts['run'] = async (event, seen) => {
-    const request = openDoor(event, doors);
-    seen.request = request;
-    const claims = await tracing.span('verify', () => verifier.verify(parseCredential(request.credential)));
+  // A token verified before is answered from the verified-claims cache (the same string passed
+  // parseCredential then); a new one is verified without a promise while its key is at hand. Only
+  // a key set to fetch makes a promise (with tracing on, spans make their own).
+  const claimsOf = (request: AuthorizerRequest): Claims | Promise<Claims> =>
+    tracing.span('verify', () => {
+      const token = credentialToken(request.credential);
+      const hit = token === undefined ? undefined : verifier.cached(token);
+      if (hit !== undefined) return hit;
+      const parsed = parseCredential(request.credential);
+      return verifier.verifyNow(parsed) ?? verifier.verify(parsed);
+    });
+  const decideFor = (request: AuthorizerRequest, claims: Claims): Outcome | Promise<Outcome> => {
     const caller = toCaller(claims);
     return tracing.span('decide', () => {
       const { method, path } = request.arn;
@@ -213,10 +222,16 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
       return { request, decision, rendered, principalId: caller.sub, clientId: caller.clientId };
     });
   };
+  const run: Parts['run'] = (event, seen) => {
+    const request = openDoor(event, doors);
+    seen.request = request;
+    const claims = claimsOf(request);
+    return claims instanceof Promise ? claims.then((c) => decideFor(request, c)) : decideFor(request, claims);
+  };
 
   const handler = createHandler({
     logger,
-    decisionLog: createDecisionLog(logger, { ownLogger: options.logger === undefined, serviceName }),
+    decisionLog: createDecisionLog(logger, lines),
     tracing,
     rules,
     run,

@@ -46,6 +46,17 @@ export interface TokenVerifier {
    */
   verify(token: string): Promise<Claims>;
   /**
+   * The claims of a token `verify` resolved before and that has not expired (verified-claims
+   * cache), without a promise; undefined otherwise (then `verify`).
+   */
+  cached(token: string): Claims | undefined;
+  /**
+   * Verifies without a promise when the key set is at hand: the claims (remembered as verify()
+   * remembers them), or the same CredentialError or JwksFault verify() would reject with; undefined
+   * when only verify() can answer (a key set to fetch, a signature to doubt).
+   */
+  verifyNow(token: string): Claims | undefined;
+  /**
    * Fetches every pool's JWKS (regional issuer), best effort per pool: resolves with the pools
    * that failed and why. A failure is not cached; a later verify fetches again.
    */
@@ -142,43 +153,62 @@ function checkCognitoClaims(claims: Claims, config: Pick<Config, 'clientIds' | '
   if (typeof client !== 'string' || !config.clientIds.includes(client)) throw new CredentialError(CredentialProblem.wrongClient);
 }
 
+/**
+ * Characters of a token's end the claims cache is keyed by: part of its signature, so tokens differ
+ * there. Hashing a fresh 1 KB token for a Map lookup costs ~1.4 µs (each event is a new string);
+ * its last 32 characters, ~0.1 µs. A hit still needs the whole token to be equal.
+ */
+const CACHE_KEY_CHARS = 32;
+
 /** Verified claims kept until expiry in two generations (dropping a Map's oldest key one at a time is slow in V8). */
 function claimsCache(size: number): { recall(token: string): Claims | undefined; remember(token: string, claims: Claims): void } {
+  type Entry = { readonly token: string; readonly claims: Claims };
   const generation = Math.ceil(size / 2);
-  let young = new Map<string, Claims>();
-  let old = new Map<string, Claims>();
-  const remember = (token: string, claims: Claims): void => {
-    if (size <= 0) return;
+  let young = new Map<string, Entry>();
+  let old = new Map<string, Entry>();
+  const keep = (key: string, entry: Entry): void => {
     if (young.size >= generation) {
       old = young;
-      young = new Map<string, Claims>();
+      young = new Map<string, Entry>();
     }
-    young.set(token, claims);
+    young.set(key, entry);
+  };
+  const remember = (token: string, claims: Claims): void => {
+    if (size > 0) keep(token.slice(-CACHE_KEY_CHARS), { token, claims });
   };
   const recall = (token: string): Claims | undefined => {
-    let hit = young.get(token);
+    const key = token.slice(-CACHE_KEY_CHARS);
+    let hit = young.get(key);
     if (hit === undefined) {
-      hit = old.get(token);
+      hit = old.get(key);
       if (hit === undefined) return undefined;
-      remember(token, hit);
+      if (hit.token === token) keep(key, hit);
     }
-    if ((hit['exp'] as number) * 1000 > Date.now()) return hit;
-    young.delete(token);
-    old.delete(token);
+    // Another token with the same end (a forged one, say) is a miss: it is verified in full.
+    if (hit.token !== token) return undefined;
+    if ((hit.claims['exp'] as number) * 1000 > Date.now()) return hit.claims;
+    young.delete(key);
+    old.delete(key);
     return undefined;
   };
   return { recall, remember };
 }
 
-/** Creates the verifier for a configuration (no network until hydrate or the first verify). */
-export function createVerifier(
-  config: Pick<Config, 'userPoolIds' | 'clientIds' | 'tokenUse' | 'jwksEndpoint'>,
-  options: VerifierOptions = {},
-): TokenVerifier {
+/** The JWKS URI of the issuer a token claims (unverified: only to pick the key set to doubt). */
+function claimedJwksUri(uriOf: ReadonlyMap<string, string>, token: string): string | undefined {
+  try {
+    return uriOf.get(decomposeUnverifiedJwt(token).payload.iss as string);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pools' issuers, their key sets (fetched, cached, hydrated) and aws-jwt-verify's verifier over them. */
+function keySets(config: Pick<Config, 'userPoolIds' | 'jwksEndpoint'>, options: VerifierOptions) {
   const fetcher = new JwksFetcher({ ...options, endpoint: config.jwksEndpoint });
   const issuers = config.userPoolIds.flatMap(poolIssuers);
   const issuerOf = new Map(issuers.map((i) => [i.jwksUri, i.issuer]));
-  const uriOf = new Map(issuers.map((i) => [i.issuer, i.jwksUri]));
+  const uriOf: ReadonlyMap<string, string> = new Map(issuers.map((i) => [i.issuer, i.jwksUri]));
   // When a fetched set replaces a cached one, the keys the verifier imported from the old set go too.
   const store: JwksStore = new JwksStore({
     fetcher,
@@ -190,15 +220,17 @@ export function createVerifier(
     issuers.map(({ issuer, jwksUri }) => ({ issuer, jwksUri, audience: null, includeRawJwtInErrors: false })),
     { jwksCache: store },
   );
+  return { store, verifier, uriOf };
+}
+
+/** Creates the verifier for a configuration (no network until hydrate or the first verify). */
+export function createVerifier(
+  config: Pick<Config, 'userPoolIds' | 'clientIds' | 'tokenUse' | 'jwksEndpoint'>,
+  options: VerifierOptions = {},
+): TokenVerifier {
+  const { store, verifier, uriOf } = keySets(config, options);
   const cache = claimsCache(options.claimsCacheSize ?? DEFAULT_CLAIMS_CACHE_SIZE);
-  /** The JWKS URI of the issuer a token claims (unverified: only to pick the key set to doubt). */
-  const claimedUri = (token: string): string | undefined => {
-    try {
-      return uriOf.get(decomposeUnverifiedJwt(token).payload.iss as string);
-    } catch {
-      return undefined;
-    }
-  };
+  const claimedUri = (token: string): string | undefined => claimedJwksUri(uriOf, token);
   /**
    * A signature that fails against a key set that has verified nothing yet may be the set's fault
    * (a glitch served a wrong key under the real kid): fetch again and retry once; if the set did
@@ -206,7 +238,7 @@ export function createVerifier(
    */
   const verifyDoubting = async (token: string, retried = false): Promise<Claims> => {
     try {
-      return await verifyNow(token);
+      return await verifyFetching(token);
     } catch (err) {
       const uri = err instanceof JwtInvalidSignatureError ? claimedUri(token) : undefined;
       if (uri === undefined || store.isProven(uri)) throw err;
@@ -215,7 +247,7 @@ export function createVerifier(
     }
   };
   // Verifies without awaiting when the key is cached; otherwise the store fetches (bounded).
-  const verifyNow = (token: string): Claims | Promise<Claims> => {
+  const verifyFetching = (token: string): Claims | Promise<Claims> => {
     try {
       return verifier.verifySync(token);
     } catch (err) {
@@ -226,9 +258,36 @@ export function createVerifier(
     }
   };
 
+  /** A verified token: its key set proven, Cognito's checks, remembered until exp. */
+  const accepted = (token: string, claims: Claims): Claims => {
+    store.confirm(uriOf.get(claims['iss'] as string) as string);
+    checkCognitoClaims(claims, config);
+    if (typeof claims['exp'] === 'number') cache.remember(token, claims);
+    return claims;
+  };
+  /** A refused token's error, sorted; claims are checked after the signature, so one refused for its claims proves the key set. */
+  const refused = (token: string, err: unknown): unknown => {
+    if (err instanceof JwtInvalidClaimError) store.confirm(claimedUri(token) ?? '');
+    return classifyVerifyError(err);
+  };
+
   return {
     get fetches() {
       return store.fetches;
+    },
+    cached: (token) => cache.recall(token),
+    verifyNow(token) {
+      let claims: Claims;
+      try {
+        claims = verifier.verifySync(token);
+      } catch (err) {
+        if (err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError) return undefined;
+        // A signature refused by a key set that has verified nothing yet may be the set's fault: verify() doubts it.
+        const uri = err instanceof JwtInvalidSignatureError ? claimedUri(token) : undefined;
+        if (uri !== undefined && !store.isProven(uri)) return undefined;
+        throw refused(token, err);
+      }
+      return accepted(token, claims);
     },
     async verify(token) {
       const hit = cache.recall(token);
@@ -237,14 +296,9 @@ export function createVerifier(
       try {
         claims = await verifyDoubting(token);
       } catch (err) {
-        // Claims are checked after the signature: a token refused for its claims proves the key set.
-        if (err instanceof JwtInvalidClaimError) store.confirm(claimedUri(token) ?? '');
-        throw classifyVerifyError(err);
+        throw refused(token, err);
       }
-      store.confirm(uriOf.get(claims['iss'] as string) as string);
-      checkCognitoClaims(claims, config);
-      if (typeof claims['exp'] === 'number') cache.remember(token, claims);
-      return claims;
+      return accepted(token, claims);
     },
     async hydrate() {
       const pools = config.userPoolIds;

@@ -1,47 +1,34 @@
-// Bench helper: extra bundles with the production esbuild options (each library alone, the libraries at work, no Tracer) under .bench/.
-import { build, type Plugin } from 'esbuild';
+// Bench helper: the bundles cold starts compare, under .bench/: the authorizer as template.yaml deploys it (and with the
+// other source-map setting), and the libraries it loads, imported alone with the same esbuild options.
+import { build } from 'esbuild';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { functions, sharedOptions } from '../build-options';
-
-/** The entries under scripts/lib/bench-entries/, by the name the bench's table gives them. */
-const ENTRIES = {
-  'aws-jwt-verify': 'aws-jwt-verify.ts',
-  logger: 'logger.ts',
-  tracer: 'tracer.ts',
-  'libraries at work, tracing off': 'at-work-untraced.ts',
-  'libraries at work, tracing on': 'at-work-traced.ts',
-} as const;
-
-export type LibraryName = keyof typeof ENTRIES;
-
-// Replaces Powertools Tracer with an empty module: the bundle as it would be without it (tracing off only).
-const noTracer: Plugin = {
-  name: 'no-tracer',
-  setup(b) {
-    b.onResolve({ filter: /^@aws-lambda-powertools\/tracer$/ }, () => ({ path: 'tracer', namespace: 'bench-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'bench-stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
-  },
-};
+import { functions } from '../build-options';
+import type { Deployment } from './bench-deployed';
 
 export interface BenchBundles {
-  /** Each library entry's bundle, by name. */
-  readonly libFiles: Readonly<Record<LibraryName, string>>;
-  /** The authorizer bundled without Tracer, and its size in bytes. */
-  readonly noTracerFile: string;
-  readonly noTracerBytes: number;
+  /** The authorizer built with the template's BuildProperties, and its size in bytes. */
+  readonly deployed: string;
+  readonly deployedBytes: number;
+  /** The same, with the other source-map setting (to say what the choice costs). */
+  readonly otherSourcemap: string;
+  /** aws-jwt-verify, Powertools Logger and Tracer imported; and without Tracer. */
+  readonly libraries: string;
+  readonly librariesNoTracer: string;
 }
 
-/** Builds into `<root>/.bench/`: lib-<name>.cjs for each entry, and authorizer-no-tracer.js. */
-export async function buildBenchBundles(root: string): Promise<BenchBundles> {
+/** Builds the bench's bundles into `<root>/.bench/`. */
+export async function buildBenchBundles(root: string, deployment: Deployment): Promise<BenchBundles> {
   const out = (name: string): string => path.join(root, '.bench', name);
-  const options = { ...sharedOptions, sourcemap: false };
-  const libFiles = {} as Record<LibraryName, string>;
-  for (const [name, entry] of Object.entries(ENTRIES) as [LibraryName, string][]) {
-    libFiles[name] = out(`lib-${name.replace(/[^a-z0-9]+/gi, '-')}.cjs`);
-    await build({ ...options, entryPoints: [path.join(__dirname, 'bench-entries', entry)], outfile: libFiles[name] });
-  }
-  const noTracerFile = out('authorizer-no-tracer.js');
-  await build({ ...options, entryPoints: [path.join(root, functions.authorizer.entry)], outfile: noTracerFile, plugins: [noTracer] });
-  return { libFiles, noTracerFile, noTracerBytes: statSync(noTracerFile).size };
+  const entry = path.join(root, functions.authorizer.entry);
+  const options = deployment.buildOptions;
+  const deployed = out('authorizer-deployed.js');
+  await build({ ...options, entryPoints: [entry], outfile: deployed });
+  const otherSourcemap = out(`authorizer-sourcemap-${deployment.sourcemap ? 'off' : 'on'}.js`);
+  await build({ ...options, sourcemap: !deployment.sourcemap, entryPoints: [entry], outfile: otherSourcemap });
+  const libraries = out('libraries.cjs');
+  await build({ ...options, entryPoints: [path.join(__dirname, 'bench-entries', 'libraries.ts')], outfile: libraries });
+  const librariesNoTracer = out('libraries-no-tracer.cjs');
+  await build({ ...options, entryPoints: [path.join(__dirname, 'bench-entries', 'libraries-no-tracer.ts')], outfile: librariesNoTracer });
+  return { deployed, deployedBytes: statSync(deployed).size, otherSourcemap, libraries, librariesNoTracer };
 }

@@ -20,48 +20,75 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `METHOD shape` of a route key (`GET /pets/{}`), after checking it can govern the asked request. */
-function matchedRoute(routeKey: unknown, arn: ResourceArn): string {
-  if (routeKey === '$default') return '$default';
+/** A route key's parts: its method, each segment (a literal, `{name}` or a final `{name+}`), and its `METHOD shape`. */
+interface RouteKeyParts {
+  readonly method: string;
+  /** Per segment: the literal, or null for a variable; `greedy` for `{name+}`. */
+  readonly segments: readonly { readonly literal: string | null; readonly greedy: boolean }[];
+  readonly shape: string;
+}
+
+/** Route keys seen, parsed (an API has a few; bounded all the same, as the keys come in events). */
+const routeKeys = new Map<string, RouteKeyParts>();
+const MAX_ROUTE_KEYS = 256;
+
+/** Parses `METHOD /path` once; throws EventError for anything else. */
+function routeKeyParts(routeKey: unknown): RouteKeyParts {
+  const known = typeof routeKey === 'string' ? routeKeys.get(routeKey) : undefined;
+  if (known !== undefined) return known;
   const m = typeof routeKey === 'string' ? ROUTE_KEY.exec(routeKey) : null;
   if (m === null || !ROUTE_METHODS.has(m[1] as string)) throw new EventError('routeKey is neither "$default" nor "METHOD /path"');
   const method = m[1] as string;
-  if (method !== 'ANY' && method !== arn.method) throw new EventError('routeKey has another method than routeArn');
   const template = m[2] === '/' ? [] : (m[2] as string).slice(1).split('/');
-  const parts = arn.path === '/' ? [] : arn.path.slice(1).split('/');
-  const shape: string[] = [];
-  for (let i = 0; i < template.length; i++) {
-    const seg = template[i] as string;
+  const segments = template.map((seg) => {
     const variable = SEGMENT.exec(seg);
-    const greedy = variable?.[1] === '+';
-    if (greedy && i === template.length - 1) {
+    return { literal: variable === null ? seg : null, greedy: variable?.[1] === '+' };
+  });
+  const last = segments.length - 1;
+  const shape = segments.map((seg, i) => (seg.literal ?? (seg.greedy && i === last ? '{+}' : '{}'))).join('/');
+  const parts = { method, segments, shape: `${method} /${shape}` };
+  if (routeKeys.size >= MAX_ROUTE_KEYS) routeKeys.clear();
+  routeKeys.set(routeKey as string, parts);
+  return parts;
+}
+
+/** `METHOD shape` of a route key (`GET /pets/{}`), after checking it can govern the asked request. */
+function matchedRoute(routeKey: unknown, arn: ResourceArn): string {
+  if (routeKey === '$default') return '$default';
+  const key = routeKeyParts(routeKey);
+  if (key.method !== 'ANY' && key.method !== arn.method) throw new EventError('routeKey has another method than routeArn');
+  const parts = arn.path === '/' ? [] : arn.path.slice(1).split('/');
+  const last = key.segments.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const seg = key.segments[i] as RouteKeyParts['segments'][number];
+    if (seg.greedy && i === last) {
       // Empty segments under a greedy route are left to decide (denied as `empty-segment`).
       if (parts.length <= i) throw new EventError('routeKey does not match the request path');
-      shape.push('{+}');
-      return `${method} /${shape.join('/')}`;
+      return key.shape;
     }
     const part = parts[i];
-    if (part === undefined || part === '' || (variable === null && seg !== part) || greedy) {
+    if (part === undefined || part === '' || (seg.literal !== null && seg.literal !== part) || seg.greedy) {
       throw new EventError('routeKey does not match the request path');
     }
-    shape.push(variable === null ? seg : '{}');
   }
-  if (parts.length !== template.length) throw new EventError('routeKey does not match the request path');
-  return `${method} /${shape.join('/')}`;
+  if (parts.length !== key.segments.length) throw new EventError('routeKey does not match the request path');
+  return key.shape;
 }
 
 /** The raw path names the same request as the ARN (on a named stage it starts with the stage). */
 function checkRawPath(rawPath: unknown, arn: ResourceArn): void {
   if (typeof rawPath !== 'string') throw new EventError('event has no rawPath');
-  const forms = [rawPath];
+  const stage = `/${arn.stage}`;
+  const names = (p: string): boolean => p === arn.path || p === stage + (arn.path === '/' ? '' : arn.path) || p === stage + arn.path;
+  // The raw form first: it is the usual match, and decoding costs an allocation a request.
+  if (names(rawPath)) return;
+  let decoded: string | undefined;
   try {
-    forms.push(decodeURIComponent(rawPath));
+    decoded = decodeURIComponent(rawPath);
   } catch {
     // not percent-encoded text: only the raw form can match
   }
-  const stage = `/${arn.stage}`;
-  const same = forms.some((p) => p === arn.path || p === stage + (arn.path === '/' ? '' : arn.path) || p === stage + arn.path);
-  if (!same) throw new EventError('rawPath and routeArn name different paths');
+  if (decoded === undefined || !names(decoded)) throw new EventError('rawPath and routeArn name different paths');
 }
 
 /** identitySource of a 2.0 event: absent (no identity sources, no cache) or a list of strings. */

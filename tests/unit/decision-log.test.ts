@@ -1,9 +1,10 @@
 // The lean decision line: the very line Powertools Logger would write (keys, order, values, empties
 // left out), at the logger's level; Powertools itself writes it whenever the setup needs it.
 import type { Context } from 'aws-lambda';
+import fc from 'fast-check';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAuthorizer, type Authorizer } from '../../src/authorizer';
-import { createDecisionLog, type DecisionFields } from '../../src/decision-log';
+import { createDecisionLog, createInfoLog, type DecisionFields } from '../../src/decision-log';
 import { tokenEvent } from '../helpers/events';
 import { CLIENT_ID, cognitoClaims, JwksServer, makeKey, POOL_ID, signJwt } from '../helpers/issuer';
 
@@ -112,6 +113,129 @@ describe('decision line', () => {
     // Assess
     expect(comparable(lean[0] as string)).toEqual(comparable(expected[0] as string));
     expect(Object.keys(JSON.parse(lean[0] as string) as object)).not.toContain('route');
+  });
+
+  it('is byte for byte the line Powertools writes, escapes and numbers included', () => {
+    // Prepare
+    process.env['_X_AMZN_TRACE_ID'] = TRACE;
+    const odd: DecisionFields = {
+      ...FIELDS,
+      resource: 'GET /a"b\\c\u0001\u2028é/\ud83d\ude00/\ud800',
+      principalId: 'sub "quoted"',
+      latencyMs: 1e-7,
+      extra: 2 ** 70,
+      infinite: Number.POSITIVE_INFINITY,
+      flag: false,
+    };
+    const sameTime = (line: string): string => line.replace(/"timestamp":"[^"]*"/, '"timestamp":"T"');
+
+    // Act
+    const [expected, lean] = bothLines([
+      [odd, CONTEXT, true],
+      [{ ...odd, tenantId: 'not-a-base-key' }, { ...CONTEXT, tenantId: 'tenant-1' }, false],
+    ]);
+
+    // Assess
+    expect(lean.map(sameTime)).toEqual(expected.map(sameTime));
+  });
+
+  it.each([
+    ['reserved', { service: 'other' }],
+    ['context', { function_name: 'other' }],
+  ])('leaves a field named like one of Powertools’ %s keys to Powertools', (_kind, clash: DecisionFields) => {
+    // Prepare
+    const logger = new Logger({ serviceName: SERVICE });
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const lean: string[] = [];
+    const log = createDecisionLog(logger, { ownLogger: true, serviceName: SERVICE, write: (l) => lean.push(l) });
+
+    // Act
+    log({ ...FIELDS, ...clash }, CONTEXT, false);
+
+    // Assess
+    expect(lean).toEqual([]);
+    expect(info).toHaveBeenCalledWith('decision', { ...FIELDS, ...clash });
+  });
+
+  it.each([0, 7, 42, 999, 1000])('stamps the time as Date#toISOString does (%i ms into a second)', (ms) => {
+    // Prepare
+    jest.useFakeTimers();
+    const base = Date.UTC(2026, 0, 31, 23, 59, 59);
+    const lean: string[] = [];
+    const log = createDecisionLog(new Logger({ serviceName: SERVICE }), { ownLogger: true, serviceName: SERVICE, write: (l) => lean.push(l) });
+
+    // Act
+    try {
+      jest.setSystemTime(base + 1);
+      log(FIELDS, undefined, false);
+      jest.setSystemTime(base + ms);
+      log(FIELDS, undefined, false);
+    } finally {
+      jest.useRealTimers();
+    }
+
+    // Assess
+    expect(lean.map((l) => (JSON.parse(l) as { timestamp: string }).timestamp)).toEqual([
+      new Date(base + 1).toISOString(),
+      new Date(base + ms).toISOString(),
+    ]);
+  });
+
+  it('writes the cold-start line byte for byte as Powertools does, lists included', () => {
+    // Prepare
+    const fields = { pools: ['us-east-1_AbC123', 'eu-west-1_XyZ"9'], clients: 2, tokenUse: 'access', routes: 6, simpleResponses: false, jwksEndpoint: undefined, tracing: true };
+    const expected = stdoutOf(() => new Logger({ serviceName: SERVICE }).info('authorizer ready', fields));
+    const lean: string[] = [];
+    const info = createInfoLog(new Logger({ serviceName: SERVICE }), { ownLogger: true, serviceName: SERVICE, write: (l) => lean.push(l) });
+    const sameTime = (line: string): string => line.replace(/"timestamp":"[^"]*"/, '"timestamp":"T"');
+
+    // Act
+    info('authorizer ready', fields);
+
+    // Assess
+    expect(lean.map(sameTime)).toEqual(expected.map(sameTime));
+  });
+
+  it('leaves a line with an object field to Powertools', () => {
+    // Prepare
+    const logger = new Logger({ serviceName: SERVICE });
+    const spy = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const lean: string[] = [];
+    const info = createInfoLog(logger, { ownLogger: true, serviceName: SERVICE, write: (l) => lean.push(l) });
+
+    // Act
+    info('authorizer ready', { nested: { a: 1 } });
+
+    // Assess
+    expect(lean).toEqual([]);
+    expect(spy).toHaveBeenCalledWith('authorizer ready', { nested: { a: 1 } });
+  });
+
+  it('reads the trace id as the first Root field of any _X_AMZN_TRACE_ID, as splitting on ; and = does', () => {
+    // Prepare: the reading the line had before it stopped splitting (an array a field on every line)
+    const bySplit = (header: string): string | undefined => {
+      const raw = header.trim();
+      if (raw === '') return undefined;
+      if (!raw.includes('=')) return raw;
+      for (const field of raw.split(';')) {
+        const [key, value] = field.split('=');
+        if (key === 'Root') return value;
+      }
+      return undefined;
+    };
+    const headers = fc.array(fc.constantFrom('Root', 'Parent', '=', ';', '1-5759e988', 'x', ' ', 'Sampled=1'), { maxLength: 8 }).map((parts) => parts.join(''));
+
+    // Act / Assess
+    fc.assert(
+      fc.property(headers, (header) => {
+        process.env['_X_AMZN_TRACE_ID'] = header;
+        const lean: string[] = [];
+        createDecisionLog(new Logger({ serviceName: SERVICE }), { ownLogger: true, serviceName: SERVICE, write: (l) => lean.push(l) })(FIELDS, undefined, false);
+        const expected = bySplit(header);
+        expect((JSON.parse(lean[0] as string) as { xray_trace_id?: string }).xray_trace_id).toBe(expected === '' ? undefined : expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('is not written when the log level is above INFO', () => {

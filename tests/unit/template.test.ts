@@ -198,6 +198,15 @@ describe('template.yaml builds what npm run build builds', () => {
     ]);
   });
 
+  it('keeps the authorizer’s X-Ray SDK off: Lambda’s active tracing records it, and the SDK would cost every request', () => {
+    // Act
+    const traceEnabled = authorizerVariables()['POWERTOOLS_TRACE_ENABLED'];
+
+    // Assess
+    expect(traceEnabled).toBe('false');
+    expect(functionSetting(template, FUNCTIONS.authorizer, 'Tracing')).toBe('Active');
+  });
+
   it.each(Object.values(FUNCTIONS))('ships %s without NODE_OPTIONS, so sam build adds no source-map flag', (logicalId) => {
     // Prepare
     const properties = template.Resources[logicalId]?.Properties ?? {};

@@ -122,3 +122,132 @@ describe('verifier: Cognito checks', () => {
     expect(verified['iss']).toBe(claims.iss);
   });
 });
+
+describe('verifier: verified-claims cache', () => {
+  const key = makeKey();
+  let jwks: JwksServer;
+
+  beforeAll(async () => {
+    jwks = await new JwksServer([key]).start();
+  });
+  afterAll(() => jwks.stop());
+
+  const verifier = () => createVerifier({ userPoolIds: [POOL_ID], clientIds: [CLIENT_ID], tokenUse: 'access', jwksEndpoint: new URL(jwks.endpoint) });
+
+  it('answers a repeated token from the cache: the same claims, no second verification', async () => {
+    // Prepare
+    const v = verifier();
+    const token = signJwt(key, cognitoClaims({ groups: ['readers'] }));
+    const first = await v.verify(token);
+
+    // Act
+    const again = await v.verify(Buffer.from(token).toString());
+
+    // Assess
+    expect(again).toBe(first);
+  });
+
+  it('verifies in full a token that ends like a cached one (a payload forged under its signature)', async () => {
+    // Prepare
+    const v = verifier();
+    const token = signJwt(key, cognitoClaims({ groups: ['readers'], sub: 'reader' }));
+    await v.verify(token);
+    const [, , signature] = token.split('.') as [string, string, string];
+    const forgedPayload = Buffer.from(JSON.stringify(cognitoClaims({ groups: ['admins'], sub: 'reader' }))).toString('base64url');
+    const forged = `${token.split('.')[0] as string}.${forgedPayload}.${signature}`;
+
+    // Act
+    const outcome = await v.verify(forged).catch((e: unknown) => e);
+
+    // Assess
+    expect(outcome).toBeInstanceOf(CredentialError);
+    expect((outcome as CredentialError).problem).toBe('bad-signature');
+    expect((await v.verify(token))['cognito:groups']).toEqual(['readers']);
+  });
+});
+
+describe('verifier: verifying without a promise', () => {
+  const key = makeKey();
+  const other = makeKey(key.kid);
+  let jwks: JwksServer;
+
+  beforeAll(async () => {
+    jwks = await new JwksServer([key]).start();
+  });
+  afterAll(() => jwks.stop());
+
+  const verifier = () => createVerifier({ userPoolIds: [POOL_ID], clientIds: [CLIENT_ID], tokenUse: 'access', jwksEndpoint: new URL(jwks.endpoint) });
+
+  it('answers undefined while the key set is not at hand, so that verify() fetches it', () => {
+    // Prepare
+    const v = verifier();
+
+    // Act
+    const claims = v.verifyNow(signJwt(key, cognitoClaims({})));
+
+    // Assess
+    expect(claims).toBeUndefined();
+    expect(v.fetches).toBe(0);
+  });
+
+  it('verifies a new token with the key at hand and remembers it as verify() does', async () => {
+    // Prepare
+    const v = verifier();
+    await v.hydrate();
+    const token = signJwt(key, cognitoClaims({ groups: ['readers'] }));
+
+    // Act
+    const claims = v.verifyNow(token);
+
+    // Assess
+    expect(claims?.['cognito:groups']).toEqual(['readers']);
+    expect(v.cached(token)).toBe(claims);
+  });
+
+  it.each([
+    ['an expired token', { ttl: -60 }, 'expired'],
+    ['a token of another client', { clientId: 'someoneelse' }, 'wrong-client'],
+  ] as const)('throws for %s what verify() rejects with', async (_name, spec, problem) => {
+    // Prepare
+    const v = verifier();
+    await v.hydrate();
+    const token = signJwt(key, cognitoClaims(spec));
+
+    // Act
+    const thrown = (() => {
+      try {
+        return v.verifyNow(token);
+      } catch (err) {
+        return err;
+      }
+    })();
+    const rejected = await v.verify(token).catch((e: unknown) => e);
+
+    // Assess
+    expect(thrown).toBeInstanceOf(CredentialError);
+    expect((thrown as CredentialError).problem).toBe(problem);
+    expect((rejected as CredentialError).problem).toBe(problem);
+  });
+
+  it('leaves a bad signature against a key set that has verified nothing to verify(), and refuses it once the set is proven', async () => {
+    // Prepare: a token signed by another key under the served kid
+    const v = verifier();
+    await v.hydrate();
+    const forged = signJwt(other, cognitoClaims({}));
+
+    // Act
+    const doubted = v.verifyNow(forged);
+    v.verifyNow(signJwt(key, cognitoClaims({})));
+    const refused = (() => {
+      try {
+        return v.verifyNow(forged);
+      } catch (err) {
+        return err;
+      }
+    })();
+
+    // Assess
+    expect(doubted).toBeUndefined();
+    expect((refused as CredentialError).problem).toBe('bad-signature');
+  });
+});
