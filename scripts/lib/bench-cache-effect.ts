@@ -31,7 +31,11 @@ const PEOPLE: readonly { readonly name: string; readonly weight: number; readonl
   { name: 'suspended', weight: 10, spec: { groups: ['readers', 'suspended'] } },
 ];
 
-/** Requests over every sample route (config/rules.json), by weight: `{id}` is a pet or user number drawn per request. */
+/**
+ * Requests over every sample route (config/rules.json), by weight: `{id}` is a pet or user number drawn per
+ * request, `{own}` the user's own sub and `{other}` another user's (the owner route), `{tenant}` a tenant
+ * (the tenant route: access tokens carry no custom:tenant_id, so the rules deny it to everyone).
+ */
 const REQUESTS: readonly { readonly method: string; readonly path: string; readonly weight: number }[] = [
   { method: 'GET', path: '/pets', weight: 30 },
   { method: 'GET', path: '/pets/{id}', weight: 30 },
@@ -41,7 +45,13 @@ const REQUESTS: readonly { readonly method: string; readonly path: string; reado
   { method: 'GET', path: '/admin/users/{id}', weight: 6 },
   { method: 'POST', path: '/admin/users/{id}/disable', weight: 3 },
   { method: 'DELETE', path: '/admin/users/{id}', weight: 3 },
+  { method: 'GET', path: '/users/{own}/pets', weight: 6 },
+  { method: 'GET', path: '/users/{other}/pets', weight: 2 },
+  { method: 'GET', path: '/tenants/{tenant}/pets', weight: 2 },
 ];
+
+/** The sub of user `index` in the replay (so a request can name its own user's, or another's). */
+export const subOf = (index: number): string => `replay-user-${index}`;
 
 /** mulberry32: a small, fixed-seed PRNG, so every run replays the same mix. */
 export function seededRandom(seed: number): () => number {
@@ -76,7 +86,12 @@ export function sessionMix(mix: SessionMix): { kinds: string[]; requests: MixReq
   for (let user = 0; user < mix.users; user++) {
     for (let i = 0; i < mix.requestsPerUser; i++) {
       const { method, path } = pick(REQUESTS, random);
-      requests.push({ user, method, path: path.replace('{id}', String(1 + Math.floor(random() * 50))) });
+      const filled = path
+        .replace('{id}', String(1 + Math.floor(random() * 50)))
+        .replace('{own}', subOf(user))
+        .replace('{other}', subOf((user + 1) % mix.users))
+        .replace('{tenant}', 'acme');
+      requests.push({ user, method, path: filled });
     }
   }
   // Sessions overlap: the requests of all users interleaved (Fisher–Yates), each user's own order kept.
@@ -197,7 +212,7 @@ export interface CacheEffect {
 export async function cacheEffect(rules: RulesDoc, key: SigningKey, ours: InvokeAuthorizer, mix: SessionMix = DEFAULT_MIX): Promise<CacheEffect[]> {
   const { kinds, requests } = sessionMix(mix);
   const specs = new Map(PEOPLE.map((p) => [p.name, p.spec]));
-  const tokens = kinds.map((kind) => signJwt(key, cognitoClaims(specs.get(kind))));
+  const tokens = kinds.map((kind, i) => signJwt(key, cognitoClaims({ ...specs.get(kind), sub: subOf(i) })));
   const naive = naiveAuthorizer(rules);
   const cached = replayModels(rules, mix.ttlSeconds);
   const uncached = replayModels(rules, 0);

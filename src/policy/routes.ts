@@ -60,7 +60,7 @@ export interface RouteIndex {
   routesOf(method: HttpMethod): readonly MethodRoute[];
   /** The whole route, as a unit (shared, so its reach answers are memoised). */
   whole(route: MethodRoute): Unit;
-  /** The routes of `unit`'s method whose literal prefix meets the unit pattern's. */
+  /** The routes of `unit`'s method whose literal prefix meets its route's (a superset for a bound unit). */
   related(unit: Unit): readonly MethodRoute[];
   /**
    * True when `glob`'s pattern matches some request that `target` stands for and that `glob`'s
@@ -116,10 +116,12 @@ export function createRouteIndex(routes: readonly RouteRule[], model: RoutingMod
     }
     return index;
   };
+  // Keyed by the whole route's prefix, never a bound value's (one entry per route, however many
+  // callers): the routes meeting a caller's longer prefix are among those meeting the route's.
   const relatedMemo = new Map<string, readonly MethodRoute[]>();
   const related = (unit: Unit): readonly MethodRoute[] => {
     const method = unit.route.method;
-    const prefix = literalPrefix(unit.pattern, method);
+    const prefix = literalPrefix(unit.route.pattern, method);
     const memoKey = `${method} ${prefix}`;
     let list = relatedMemo.get(memoKey);
     if (list === undefined) {

@@ -2,6 +2,8 @@
 // the size budget, and never an empty statement list.
 import { EventError } from '../../src/errors';
 import { parseResourceArn } from '../../src/policy/arn';
+import { createRouteIndex, specialise, templateGlob, type MethodRoute, type Unit } from '../../src/policy/routes';
+import { compileRules } from '../../src/rules';
 import { evaluate } from '../helpers/oracle';
 import { methodArn } from '../helpers/events';
 import { answerFor } from '../helpers/policy';
@@ -315,5 +317,25 @@ describe('resource ARNs', () => {
 
     // Assess
     expect(parse).toThrow(EventError);
+  });
+});
+
+describe('policy: the route index', () => {
+  it('looks up a bound route’s neighbours once per route, whatever the caller’s value (no memo entry per caller)', () => {
+    // Prepare
+    const rules = compileRules({ routes: [{ route: 'GET /users/{userId}/pets', allow: ['authenticated'], bind: { userId: 'sub' } }, { route: 'GET /users/export/pets', allow: [] }] });
+    const index = createRouteIndex(rules.routes, 'rest');
+    const route = index.routesOf('GET')[0] as MethodRoute;
+    const unit = (value: string): Unit => {
+      const template = specialise(route.rule.template, new Map([[1, value]]));
+      return { route, pattern: 'GET' + templateGlob(template), template, except: [] };
+    };
+
+    // Act
+    const [a, b] = [index.related(unit('u-1')), index.related(unit('u-2'))];
+
+    // Assess
+    expect(a).toBe(b);
+    expect(a.map((r) => r.rule.route)).toEqual(['GET /users/{userId}/pets', 'GET /users/export/pets']);
   });
 });
