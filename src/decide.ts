@@ -4,6 +4,7 @@ import type { CallerFacts, CompiledRules, Entitlement, RouteRule } from './rules
 import type { HttpMethod } from './rules/route';
 import { canonicalPath, type RoutingModel } from './rules/routing';
 import type { PolicyBuilder, PolicyPlan } from './policy';
+import { abstractBound, instantiate, type AbstractEntitlements } from './policy/bound';
 
 /** Why a request was allowed or denied (logged as `reason`). */
 export type DecisionReason =
@@ -42,7 +43,7 @@ export interface Decision {
   readonly plan: () => PolicyPlan;
 }
 
-/** Caller signatures whose plans are kept, per decider; the oldest is dropped first. */
+/** Caller signatures (and plans) kept per decider; the oldest is dropped first. */
 export const PLAN_CACHE_SIZE = 1000;
 
 /** A route as `METHOD shape` (`GET /pets/{}`): equal for routes API Gateway treats as the same. */
@@ -85,19 +86,81 @@ function judge(
   return { allowed: true, route, reason: 'granted' };
 }
 
-/** Creates the decision step for one compiled rule set, with its plan cache. */
+/** Every literal segment of the rules: the bound values a plan must see as themselves. */
+function literalSegments(rules: CompiledRules): Set<string> {
+  const literals = new Set<string>();
+  for (const rule of rules.routes) for (const s of rule.template.segments) if (s.kind === 'literal') literals.add(s.value);
+  return literals;
+}
+
+/**
+ * A cache of at most about `size` entries, in two generations: a full young generation becomes the
+ * old one and the older is dropped at once (deleting a Map's oldest key on every insert makes V8
+ * skip the deleted slots each time). A hit in the old generation is moved to the young one.
+ */
+function bounded<V>(size: number): { get(key: string): V | undefined; set(key: string, value: V): void } {
+  const generation = Math.max(1, Math.ceil(size / 2));
+  let young = new Map<string, V>();
+  let old = new Map<string, V>();
+  const set = (key: string, value: V): void => {
+    if (young.size >= generation) {
+      old = young;
+      young = new Map<string, V>();
+    }
+    young.set(key, value);
+  };
+  return {
+    get(key) {
+      const hit = young.get(key);
+      if (hit !== undefined) return hit;
+      const aged = old.get(key);
+      if (aged !== undefined) set(key, aged);
+      return aged;
+    },
+    set,
+  };
+}
+
+/**
+ * Creates the decision step for one compiled rule set, with two caches: entitlements per caller
+ * signature, and plans per routing model and abstract entitlements (callers who differ only by
+ * bound values no literal equals share one plan, filled in with their own values).
+ */
 export function createDecider(rules: CompiledRules, policies: PolicyBuilder, planCacheSize = PLAN_CACHE_SIZE): Decider {
-  const cache = new Map<string, Grants>();
+  const literals = literalSegments(rules);
+  const grantsCache = bounded<Grants>(planCacheSize);
+  const plans = bounded<PolicyPlan>(planCacheSize);
+  const abstractPlan = (model: RoutingModel, abstract: AbstractEntitlements): PolicyPlan => {
+    const key = model + abstract.key;
+    let plan = plans.get(key);
+    if (plan === undefined) plans.set(key, (plan = policies.plan(model, abstract.entitlements)));
+    return plan;
+  };
+  // The verifier hands a repeated token's cached claims object back: its grants are remembered on
+  // it, so a repeated token skips computing its signature.
+  const byClaims = new WeakMap<object, Partial<Record<RoutingModel, Grants>>>();
   function grantsFor(caller: CallerFacts, model: RoutingModel): Grants {
+    let known = byClaims.get(caller.claims);
+    const hit = known?.[model];
+    if (hit !== undefined) return hit;
+    const grants = grantsBySignature(caller, model);
+    if (known === undefined) byClaims.set(caller.claims, (known = {}));
+    known[model] = grants;
+    return grants;
+  }
+  function grantsBySignature(caller: CallerFacts, model: RoutingModel): Grants {
     const signature = rules.signature(caller);
     const key = model + signature.key;
-    let grants = cache.get(key);
+    let grants = grantsCache.get(key);
     if (grants === undefined) {
       const entitlements = rules.entitlements(signature);
       let plan: PolicyPlan | undefined;
-      grants = { entitlements, plan: () => (plan ??= policies.plan(model, entitlements)) };
-      if (cache.size >= planCacheSize) cache.delete(cache.keys().next().value as string);
-      cache.set(key, grants);
+      const makePlan = (): PolicyPlan => {
+        const abstract = abstractBound(entitlements, literals);
+        return instantiate(abstractPlan(model, abstract), abstract.values);
+      };
+      grants = { entitlements, plan: () => (plan ??= makePlan()) };
+      grantsCache.set(key, grants);
     }
     return grants;
   }

@@ -1,8 +1,13 @@
 // IAM resource wildcards: `*` any run of characters (`/` included, and the empty run), `?` one character.
 
+/** One IAM wildcard pattern, compiled: does a text match it? */
+export type GlobMatcher = (text: string) => boolean;
+
 /** IAM wildcard patterns compiled for matching: does a text match any of them? */
 export interface GlobSet {
   test(text: string): boolean;
+  /** The matcher of each pattern, in order (to reuse when a set is remade with a few patterns changed). */
+  readonly matchers: readonly GlobMatcher[];
 }
 
 /** True when `chunk` (literals and `?`) matches `text` at `at`. */
@@ -29,7 +34,7 @@ function findChunk(chunk: string, text: string, from: number, to: number): numbe
  * previous one (first fit leaves the most room, so it is exact). O(text × pattern), never worse:
  * a RegExp with several `.*` backtracks polynomially, and request paths are up to 1,600 characters.
  */
-function globMatcher(pattern: string): (text: string) => boolean {
+function globMatcher(pattern: string): GlobMatcher {
   const chunks = pattern.split('*');
   const first = chunks[0] as string;
   if (chunks.length === 1) return (text) => text.length === first.length && chunkAt(first, text, 0);
@@ -48,10 +53,13 @@ function globMatcher(pattern: string): (text: string) => boolean {
   };
 }
 
-/** Compiles IAM wildcard patterns (`*` any run of characters, `?` one) into a set that matches any of them. */
-export function compileGlobs(patterns: readonly string[]): GlobSet {
-  const matchers = patterns.map(globMatcher);
-  return { test: (text) => matchers.some((m) => m(text)) };
+/**
+ * Compiles IAM wildcard patterns (`*` any run of characters, `?` one) into a set that matches any
+ * of them. `reuse(i)` may hand back an already compiled matcher for pattern `i`.
+ */
+export function compileGlobs(patterns: readonly string[], reuse: (i: number) => GlobMatcher | undefined = () => undefined): GlobSet {
+  const matchers = patterns.map((p, i) => reuse(i) ?? globMatcher(p));
+  return { test: (text) => matchers.some((m) => m(text)), matchers };
 }
 
 /** True when the string contains an IAM wildcard character and so cannot be said exactly. */

@@ -90,6 +90,10 @@ function atomKey(grant: Grant): string {
   }
 }
 
+/** The entitlements of routes without bound parameters: shared, since they carry nothing of the caller. */
+const GRANTED: Entitlement = Object.freeze({ granted: true, values: Object.freeze([]) });
+const NOT_GRANTED: Entitlement = Object.freeze({ granted: false, values: Object.freeze([]) });
+
 function holdsAtom(atom: Grant, caller: CallerFacts, groups: ReadonlySet<string>, scopes: ReadonlySet<string>): boolean {
   switch (atom.kind) {
     case 'authenticated':
@@ -129,8 +133,9 @@ export function createRuleReader(ruleSet: RuleSet): RuleReader {
   function entitlement(rule: RouteRule, i: number, signature: Signature, deniedEverywhere: boolean): Entitlement {
     const lists = perRoute[i] as { allow: number[]; deny: number[] };
     if (deniedEverywhere || anyHolds(lists.deny, signature.holds) || !anyHolds(lists.allow, signature.holds)) {
-      return { granted: false, values: [] };
+      return NOT_GRANTED;
     }
+    if (rule.bind.length === 0) return GRANTED;
     const values: string[] = [];
     for (const b of rule.bind as Binding[]) {
       const bound = signature.bound[boundIndex.get(b.claim) as number] as BoundValue;

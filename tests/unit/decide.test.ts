@@ -338,3 +338,72 @@ describe('rules text', () => {
     expect(parse).toThrow('duplicate key "a" in the top level');
   });
 });
+
+describe('decide: plans shared between owners and tenants', () => {
+  /** A decider whose policy builder counts the plans it computes. */
+  function counting(doc: unknown = RULES) {
+    const rules = compileRules(doc);
+    const policies = createPolicyBuilder(rules);
+    let plans = 0;
+    const counted = { ...policies, plan: (...args: Parameters<typeof policies.plan>) => (plans++, policies.plan(...args)) };
+    const decide = createDecider(rules, counted);
+    return { decide, plans: () => plans };
+  }
+  /** A decision with its plan made (plans are made on first use). */
+  const ask = (decide: ReturnType<typeof counting>['decide'], claims: Record<string, unknown>, path: string) => {
+    const decision = decide({ groups: [], scopes: [], claims }, { model: 'rest', method: 'GET', path });
+    decision.plan();
+    return decision;
+  };
+
+  it('computes one plan for many owners, each policy naming its own value', () => {
+    // Prepare
+    const { decide, plans } = counting();
+
+    // Act
+    const answers = Array.from({ length: 50 }, (_, i) => ask(decide, { sub: `user-${i}` }, `/users/user-${i}/pets`));
+
+    // Assess
+    expect(plans()).toBe(1);
+    expect(answers.every((d, i) => d.allowed && d.plan().allow.includes(`GET/users/user-${i}/pets`))).toBe(true);
+    expect(answers[7]?.plan().allowSet.test('GET/users/user-8/pets')).toBe(false);
+  });
+
+  it('plans apart a value that equals a route literal, which can land on that literal route', () => {
+    // Prepare
+    const { decide, plans } = counting({
+      routes: [
+        { route: 'GET /users/{userId}/pets', allow: ['authenticated'], bind: { userId: 'sub' } },
+        { route: 'GET /users/export/pets', allow: ['group:exporters'] },
+      ],
+    });
+
+    // Act
+    ask(decide, { sub: 'u-1' }, '/users/u-1/pets');
+    ask(decide, { sub: 'u-2' }, '/users/u-2/pets');
+    const exporter = ask(decide, { sub: 'export' }, '/users/export/pets');
+
+    // Assess
+    expect(plans()).toBe(2);
+    expect(exporter.allowed).toBe(false);
+    expect(exporter.plan().denySet.test('GET/users/export/pets')).toBe(true);
+  });
+
+  it('plans apart callers whose two bound values are equal and callers whose are not', () => {
+    // Prepare
+    const { decide, plans } = counting({
+      routes: [
+        { route: 'GET /t/{tenant}/x', allow: ['authenticated'], bind: { tenant: 'custom:t' } },
+        { route: 'GET /t/{owner}/{rest}', allow: ['authenticated'], bind: { owner: 'sub' } },
+      ],
+    });
+
+    // Act
+    ask(decide, { sub: 'a', 'custom:t': 'a' }, '/t/a/x');
+    ask(decide, { sub: 'b', 'custom:t': 'b' }, '/t/b/x');
+    ask(decide, { sub: 'a', 'custom:t': 'b' }, '/t/b/x');
+
+    // Assess
+    expect(plans()).toBe(2);
+  });
+});

@@ -4,6 +4,8 @@ import { EventError } from '../../src/errors';
 import { parseResourceArn } from '../../src/policy/arn';
 import { createRouteIndex, specialise, templateGlob, type MethodRoute, type Unit } from '../../src/policy/routes';
 import { compileRules } from '../../src/rules';
+import { createPolicyBuilder } from '../../src/policy';
+import { abstractBound, instantiate } from '../../src/policy/bound';
 import { evaluate } from '../helpers/oracle';
 import { methodArn } from '../helpers/events';
 import { answerFor } from '../helpers/policy';
@@ -337,5 +339,29 @@ describe('policy: the route index', () => {
     // Assess
     expect(a).toBe(b);
     expect(a.map((r) => r.rule.route)).toEqual(['GET /users/{userId}/pets', 'GET /users/export/pets']);
+  });
+});
+
+describe('policy: a shared plan filled in per caller', () => {
+  it('names each caller’s own value and keeps the placeholder out of every pattern', () => {
+    // Prepare
+    const rules = compileRules({
+      routes: [
+        { route: 'GET /users/{userId}/pets', allow: ['authenticated'], bind: { userId: 'sub' } },
+        { route: 'GET /pets', allow: ['authenticated'] },
+      ],
+    });
+    const policies = createPolicyBuilder(rules);
+    const entitlements = rules.entitlements(rules.signature({ groups: [], scopes: [], claims: { sub: 'u-1' } }));
+    const abstract = abstractBound(entitlements, new Set(['users', 'pets']));
+
+    // Act
+    const plan = instantiate(policies.plan('rest', abstract.entitlements), abstract.values);
+
+    // Assess
+    expect(plan.allow).toEqual(['GET/users/u-1/pets', 'GET/pets']);
+    expect(JSON.stringify([...plan.allow, ...plan.deny, ...plan.denyFor])).not.toContain('\u0001');
+    expect([plan.allowSet.test('GET/users/u-1/pets'), plan.allowSet.test('GET/users/u-2/pets')]).toEqual([true, false]);
+    expect(plan.patternChars).toBe([...plan.allow, ...plan.deny].join('').length);
   });
 });
