@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --strict] [-- --cache-effect]`: builds the authorizer as template.yaml deploys it,
-// measures it against the targets in ARCHITECTURE.md ("Non-functional targets"), prints one table (each target with its
+// measures it against the non-functional targets (docs/performance.md, "Against the targets"), prints one table (each target with its
 // value and PASS / AT LEAST / FAIL) and the cache effect, and writes both to .bench/results.json. A report: exits 0
 // whatever the figures (1 on a FAIL with --strict), non-zero when the bench itself fails.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -122,7 +122,7 @@ interface Measured {
   readonly effects: CacheEffect[];
 }
 
-/** The target rows: what ARCHITECTURE.md asks, each with its verdict. */
+/** The target rows: what each target asks, with its verdict. */
 function targetRows(m: Measured): Row[] {
   const t = (target: Target, value: string, measured: number): Row => ({ figure: target.name, value, target: target.label, result: verdict(measured, target) });
   const w = medians(m.warm);

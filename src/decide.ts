@@ -5,6 +5,7 @@ import type { HttpMethod } from './rules/route';
 import { canonicalPath, type RoutingModel } from './rules/routing';
 import type { PolicyBuilder, PolicyPlan } from './policy';
 import { abstractBound, instantiate, type AbstractEntitlements } from './policy/bound';
+import { createGenerations } from './generations';
 
 /** Why a request was allowed or denied (logged as `reason`). */
 export type DecisionReason =
@@ -94,42 +95,14 @@ function literalSegments(rules: CompiledRules): Set<string> {
 }
 
 /**
- * A cache of at most about `size` entries, in two generations: a full young generation becomes the
- * old one and the older is dropped at once (deleting a Map's oldest key on every insert makes V8
- * skip the deleted slots each time). A hit in the old generation is moved to the young one.
- */
-function bounded<V>(size: number): { get(key: string): V | undefined; set(key: string, value: V): void } {
-  const generation = Math.max(1, Math.ceil(size / 2));
-  let young = new Map<string, V>();
-  let old = new Map<string, V>();
-  const set = (key: string, value: V): void => {
-    if (young.size >= generation) {
-      old = young;
-      young = new Map<string, V>();
-    }
-    young.set(key, value);
-  };
-  return {
-    get(key) {
-      const hit = young.get(key);
-      if (hit !== undefined) return hit;
-      const aged = old.get(key);
-      if (aged !== undefined) set(key, aged);
-      return aged;
-    },
-    set,
-  };
-}
-
-/**
  * Creates the decision step for one compiled rule set, with two caches: entitlements per caller
  * signature, and plans per routing model and abstract entitlements (callers who differ only by
  * bound values no literal equals share one plan, filled in with their own values).
  */
 export function createDecider(rules: CompiledRules, policies: PolicyBuilder, planCacheSize = PLAN_CACHE_SIZE): Decider {
   const literals = literalSegments(rules);
-  const grantsCache = bounded<Grants>(planCacheSize);
-  const plans = bounded<PolicyPlan>(planCacheSize);
+  const grantsCache = createGenerations<Grants>(planCacheSize);
+  const plans = createGenerations<PolicyPlan>(planCacheSize);
   const abstractPlan = (model: RoutingModel, abstract: AbstractEntitlements): PolicyPlan => {
     const key = model + abstract.key;
     let plan = plans.get(key);

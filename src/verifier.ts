@@ -34,6 +34,7 @@ import type { Config } from './config';
 import { USER_POOL_ID } from './config';
 import { CredentialError, CredentialProblem, JwksFault } from './errors';
 import { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher';
+import { createGenerations } from './generations';
 import { JwksStore } from './jwks';
 
 export type Claims = Readonly<Record<string, unknown>>;
@@ -160,35 +161,17 @@ function checkCognitoClaims(claims: Claims, config: Pick<Config, 'clientIds' | '
  */
 const CACHE_KEY_CHARS = 32;
 
-/** Verified claims kept until expiry in two generations (dropping a Map's oldest key one at a time is slow in V8). */
+/** Verified claims kept until expiry, at most about `size` tokens. */
 function claimsCache(size: number): { recall(token: string): Claims | undefined; remember(token: string, claims: Claims): void } {
-  type Entry = { readonly token: string; readonly claims: Claims };
-  const generation = Math.ceil(size / 2);
-  let young = new Map<string, Entry>();
-  let old = new Map<string, Entry>();
-  const keep = (key: string, entry: Entry): void => {
-    if (young.size >= generation) {
-      old = young;
-      young = new Map<string, Entry>();
-    }
-    young.set(key, entry);
-  };
-  const remember = (token: string, claims: Claims): void => {
-    if (size > 0) keep(token.slice(-CACHE_KEY_CHARS), { token, claims });
-  };
+  const entries = createGenerations<{ readonly token: string; readonly claims: Claims }>(size);
+  const remember = (token: string, claims: Claims): void => entries.set(token.slice(-CACHE_KEY_CHARS), { token, claims });
   const recall = (token: string): Claims | undefined => {
     const key = token.slice(-CACHE_KEY_CHARS);
-    let hit = young.get(key);
-    if (hit === undefined) {
-      hit = old.get(key);
-      if (hit === undefined) return undefined;
-      if (hit.token === token) keep(key, hit);
-    }
+    const hit = entries.get(key);
     // Another token with the same end (a forged one, say) is a miss: it is verified in full.
-    if (hit.token !== token) return undefined;
+    if (hit === undefined || hit.token !== token) return undefined;
     if ((hit.claims['exp'] as number) * 1000 > Date.now()) return hit.claims;
-    young.delete(key);
-    old.delete(key);
+    entries.delete(key);
     return undefined;
   };
   return { recall, remember };

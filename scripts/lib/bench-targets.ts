@@ -1,4 +1,4 @@
-// Bench targets (ARCHITECTURE.md, "Non-functional targets"): each one's aim and its "at least" bound, the verdict of a
+// Bench targets (docs/performance.md, "Against the targets"): each one's aim and its "at least" bound, the verdict of a
 // measured value against them, the ratios they are stated in, and the exit code. Pure: tests/unit/bench-targets.test.ts.
 
 /** A target: `value ≤ aim` passes, `value ≤ atLeast` is the bound still accepted, anything else fails. */

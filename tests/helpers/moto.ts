@@ -87,24 +87,7 @@ export interface DemoPool {
  * app client for people (USER_PASSWORD_AUTH, SRP, refresh tokens).
  */
 export async function createDemoPool(client: CognitoIdentityProviderClient, name = 'pets-demo'): Promise<DemoPool> {
-  const pool = await client.send(
-    new CreateUserPoolCommand({ PoolName: name, Schema: [{ Name: 'tenant_id', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MinLength: '1', MaxLength: '128' } }] }),
-  );
-  const poolId = pool.UserPool?.Id as string;
-  for (const [GroupName, Precedence] of [['admins', 1], ['readers', 10], ['suspended', 0]] as const) {
-    await client.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName, Precedence }));
-  }
-  await client.send(
-    new CreateResourceServerCommand({
-      UserPoolId: poolId,
-      Identifier: 'pets',
-      Name: 'Pets API',
-      Scopes: [
-        { ScopeName: 'read', ScopeDescription: 'List and read pets' },
-        { ScopeName: 'write', ScopeDescription: 'Create and delete pets' },
-      ],
-    }),
-  );
+  const poolId = await createPetsPool(client, name);
   const created = await client.send(
     new CreateUserPoolClientCommand({
       UserPoolId: poolId,
@@ -138,6 +121,32 @@ export interface SeededPool {
 const PASSWORD = 'Local-Passw0rd!';
 
 /**
+ * A pool as template.yaml's demo pool is: the `tenant_id` custom attribute (1 to 128 characters),
+ * groups admins, readers and suspended with the template's precedences, and the resource server
+ * `pets` with the scopes read and write. Returns its id.
+ */
+async function createPetsPool(client: CognitoIdentityProviderClient, name: string): Promise<string> {
+  const Schema = [{ Name: 'tenant_id', AttributeDataType: 'String' as const, Mutable: true, StringAttributeConstraints: { MinLength: '1', MaxLength: '128' } }];
+  const pool = await client.send(new CreateUserPoolCommand({ PoolName: name, Schema }));
+  const poolId = pool.UserPool?.Id as string;
+  for (const [GroupName, Precedence] of [['admins', 1], ['readers', 10], ['suspended', 0]] as const) {
+    await client.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName, Precedence }));
+  }
+  await client.send(
+    new CreateResourceServerCommand({
+      UserPoolId: poolId,
+      Identifier: 'pets',
+      Name: 'Pets API',
+      Scopes: [
+        { ScopeName: 'read', ScopeDescription: 'List and read pets' },
+        { ScopeName: 'write', ScopeDescription: 'Create and delete pets' },
+      ],
+    }),
+  );
+  return poolId;
+}
+
+/**
  * Creates the sample API's pool: groups admins/readers/suspended, a `tenant_id` custom attribute,
  * resource server `pets` (read, write), an app client without a secret that allows
  * ADMIN_USER_PASSWORD_AUTH, users admin (admins, tenant acme), reader (readers, tenant acme),
@@ -145,24 +154,7 @@ const PASSWORD = 'Local-Passw0rd!';
  * AdminInitiateAuth. Custom attributes reach ID tokens only, as in Cognito.
  */
 export async function seedPool(client: CognitoIdentityProviderClient): Promise<SeededPool> {
-  const pool = await client.send(
-    new CreateUserPoolCommand({ PoolName: 'pets-local', Schema: [{ Name: 'tenant_id', AttributeDataType: 'String', Mutable: true }] }),
-  );
-  const poolId = pool.UserPool?.Id as string;
-  for (const GroupName of ['admins', 'readers', 'suspended']) {
-    await client.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName }));
-  }
-  await client.send(
-    new CreateResourceServerCommand({
-      UserPoolId: poolId,
-      Identifier: 'pets',
-      Name: 'pets',
-      Scopes: [
-        { ScopeName: 'read', ScopeDescription: 'read pets' },
-        { ScopeName: 'write', ScopeDescription: 'change pets' },
-      ],
-    }),
-  );
+  const poolId = await createPetsPool(client, 'pets-local');
   const makeClient = async (ClientName: string): Promise<string> => {
     const created = await client.send(
       new CreateUserPoolClientCommand({

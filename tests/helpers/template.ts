@@ -1,45 +1,14 @@
-// template.yaml as data: parsed with CloudFormation's short-form tags (!Ref, !Sub, !If …) as their long forms.
+// template.yaml as data: parsed with CloudFormation's short-form tags (!Ref, !Sub, !If …) as their long forms,
+// the tags the rules tool reads templates with.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parse } from 'yaml';
+import { CLOUDFORMATION_TAGS } from '../../src/cli/sam-template';
 import { functions, sharedOptions } from '../../scripts/build-options';
 import { ROOT } from '../../scripts/lib/paths';
 
 export { ROOT };
 export const TEMPLATE_PATH = path.join(ROOT, 'template.yaml');
-
-type Node = YAMLMap | YAMLSeq;
-
-/** A short-form tag on a scalar: `!Ref X` → `{ Ref: 'X' }`. */
-const scalar = (name: string, fn: string, value: (text: string) => unknown = (text) => text) => ({
-  tag: `!${name}`,
-  resolve: (text: string) => ({ [fn]: value(text) }),
-});
-/** A short-form tag on a list or map: `!If [a, b, c]` → `{ 'Fn::If': [a, b, c] }`. */
-const collection = (name: string, fn: string, kind: 'seq' | 'map') => ({
-  tag: `!${name}`,
-  collection: kind,
-  resolve: (node: Node) => ({ [fn]: node.toJSON() as unknown }),
-});
-
-const SEQ_FUNCTIONS = ['And', 'Equals', 'If', 'Not', 'Or', 'FindInMap', 'Join', 'Select', 'Split', 'Sub', 'GetAtt', 'Cidr', 'GetAZs', 'Contains', 'EachMemberEquals', 'EachMemberIn', 'ValueOfAll', 'RefAll', 'ValueOf', 'Length', 'ToJsonString'];
-const SCALAR_FUNCTIONS = ['Sub', 'Base64', 'ImportValue', 'GetAZs'];
-
-const CUSTOM_TAGS = [
-  scalar('Ref', 'Ref'),
-  scalar('Condition', 'Condition'),
-  // `!GetAtt Resource.Attribute` is the list [Resource, Attribute].
-  scalar('GetAtt', 'Fn::GetAtt', (text) => {
-    const dot = text.indexOf('.');
-    return [text.slice(0, dot), text.slice(dot + 1)];
-  }),
-  ...SCALAR_FUNCTIONS.map((name) => scalar(name, `Fn::${name}`)),
-  ...SEQ_FUNCTIONS.map((name) => collection(name, `Fn::${name}`, 'seq')),
-  collection('Base64', 'Fn::Base64', 'map'),
-  collection('ImportValue', 'Fn::ImportValue', 'map'),
-  collection('Transform', 'Fn::Transform', 'map'),
-  collection('ToJsonString', 'Fn::ToJsonString', 'map'),
-];
 
 export interface Resource {
   Type: string;
@@ -71,7 +40,7 @@ export function templateText(): string {
 
 /** template.yaml parsed, intrinsic functions in their long (JSON) forms. */
 export function loadTemplate(): Template {
-  return parse(templateText(), { customTags: CUSTOM_TAGS }) as Template;
+  return parse(templateText(), { customTags: CLOUDFORMATION_TAGS }) as Template;
 }
 
 /** A function's setting, from its Properties or else from Globals.Function (as SAM merges them). */

@@ -62,7 +62,7 @@ describe('claim attacks', () => {
     expect(outcome).toMatchObject({ kind: 'unauthorized', reason: 'not-yet-valid' });
   });
 
-  it('accepts a token whose iat is in the future, as aws-jwt-verify does (open decision: see the issue 6 report)', async () => {
+  it('accepts a token whose iat is in the future, as aws-jwt-verify does (a known limit: README.md, Security model)', async () => {
     // Prepare: Cognito never issues these; only the pool key could sign one. Pinned so a change is deliberate.
     const token = target.token({ ...ADMIN, extra: { iat: now() + 86_400, auth_time: now() + 86_400 } });
 

@@ -32,7 +32,7 @@ describe('bench targets: verdicts', () => {
     expect(result).toBe(expected);
   });
 
-  it('states every target of ARCHITECTURE.md with an aim no looser than its "at least" bound', () => {
+  it('states every target with an aim no looser than its "at least" bound', () => {
     // Act
     const targets = Object.values(TARGETS);
 
