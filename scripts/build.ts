@@ -1,5 +1,5 @@
 // `npm run build [-- --quiet]`: bundles every function and tool with the options in build-options.ts.
-import { buildAll, MissingEntryError } from './lib/build';
+import { buildAll, BuildInputError } from './lib/build';
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -8,8 +8,8 @@ async function main(): Promise<number> {
     if (!process.argv.includes('--quiet')) console.log(`build: wrote ${written.join(', ')} in ${Math.round(performance.now() - started)} ms`);
     return 0;
   } catch (err) {
-    // esbuild has printed its own diagnostics (logLevel warning); a missing entry is said here.
-    if (err instanceof MissingEntryError) console.error(`build: ${err.message}`);
+    // esbuild has printed its own diagnostics (logLevel warning); a bad input is said here.
+    if (err instanceof BuildInputError) console.error(`build: ${err.message}`);
     else console.error(`build: failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
     return 1;
   }
