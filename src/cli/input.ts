@@ -6,7 +6,7 @@ import { RulesError } from '../errors';
 import { compileRules, type CompiledRules, type RuleSet } from '../rules';
 import { parseRuleSet } from '../rules/schema';
 import { findDuplicateKey, safeJsonParse } from '../safe-json';
-import { InvalidRulesError, UsageError } from './errors';
+import { InvalidRulesError, UsageError, type RulesProblem } from './errors';
 import type { Io } from './output';
 
 /** Where the rules came from. */
@@ -20,12 +20,6 @@ export interface RulesSource {
   readonly text: string;
 }
 
-/** A rules problem the product's parser (or safeJsonParse) found: the JSON path and what is wrong. */
-export interface RulesProblem {
-  /** The JSON path, e.g. `routes[2].bind.userId`, or `rules` for the document itself. */
-  readonly setting: string;
-  readonly message: string;
-}
 
 /** Valid rules, compiled, or the first problem with them. */
 export type LoadedRules =
