@@ -1,5 +1,6 @@
 // The bearer credential: exactly one `Bearer <jwt>` (or bare JWT) from what the front door found, or a 401.
 import { CredentialError, CredentialProblem } from './errors';
+import { isRecord } from './is-record';
 
 /** Longest credential accepted, as sent; Cognito tokens are a few KB and API Gateway caps headers at 10 KB. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -49,10 +50,6 @@ export function parseCredential(value: unknown): string {
     );
   }
   return token;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Every value of the `Authorization` header (any letter case) in a header map. */

@@ -1,6 +1,7 @@
 // events/scenarios.json, read and checked: each scenario names a fixture, the caller whose token fills it, and the expected decision.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isRecord } from '../../src/is-record';
 
 /** Who the token of a scenario is for. */
 export interface Caller {
@@ -24,7 +25,6 @@ export interface Scenario {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const isStringMap = (v: unknown): boolean => isRecord(v) && Object.values(v).every((s) => typeof s === 'string');
 

@@ -50,8 +50,3 @@ export const OPERATION_KEYS: Readonly<Record<string, RouteMethod>> = {
 export function apiRouteText(route: ApiRoute): string {
   return route.isDefault === true ? '$default' : `${route.method} ${route.path}`;
 }
-
-/** True when a value is a plain object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -2,7 +2,8 @@
 // --parameters extensions=apigateway`, or swagger), HTTP API exports (`export-api --specification
 // OAS30`), and inline definitions of SAM or CloudFormation APIs. Which kind it is, from its markers.
 import type { RoutingModel } from '../rules';
-import { isRecord, OPERATION_KEYS, type ApiDefinition, type ApiRoute, type Protection } from './api';
+import { isRecord } from '../is-record';
+import { OPERATION_KEYS, type ApiDefinition, type ApiRoute, type Protection } from './api';
 import { UsageError } from './errors';
 
 /** How a path's operations are protected when they name no security of their own (SAM's DefaultAuthorizer). */

@@ -4,7 +4,8 @@
 import { parse, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { RoutingModel } from '../rules';
 import type { RouteMethod } from '../rules/route';
-import { isRecord, type ApiDefinition, type ApiRoute, type Protection } from './api';
+import { isRecord } from '../is-record';
+import type { ApiDefinition, ApiRoute, Protection } from './api';
 import { UsageError } from './errors';
 import { readOpenApi, type DefaultSecurity } from './openapi';
 

@@ -2,6 +2,7 @@
 // payload 1.0 (shaped like a REST REQUEST event, identitySource as one string).
 import { authorizationHeader } from '../credentials';
 import { DeploymentError, EventError } from '../errors';
+import { isRecord } from '../is-record';
 import { parseResourceArn, type ResourceArn } from '../policy/arn';
 import { HTTP_METHODS } from '../rules/route';
 import type { AuthorizerRequest } from './request';
@@ -15,10 +16,6 @@ const SEGMENT = /^\{[A-Za-z_][A-Za-z0-9_]*(\+?)\}$/;
 /** How to configure an HTTP API authorizer so its answers are safe to cache (logged with faults). */
 export const HTTP_IDENTITY_ADVICE =
   'set the authorizer identity sources to $request.header.Authorization (and $context.routeKey for simple responses)';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A route key's parts: its method, each segment (a literal, `{name}` or a final `{name+}`), and its `METHOD shape`. */
 interface RouteKeyParts {

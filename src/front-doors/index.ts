@@ -1,5 +1,6 @@
 // Picks the front door for an event by its shape: one adapter per event shape API Gateway sends.
 import { EventError } from '../errors';
+import { isRecord } from '../is-record';
 import { http1Door, http2Door } from './http';
 import type { AuthorizerRequest } from './request';
 import { restRequestDoor, restTokenDoor } from './rest';
@@ -10,10 +11,6 @@ export type { AuthorizerRequest } from './request';
 export interface DoorOptions {
   /** SIMPLE_RESPONSES: answer payload 2.0 events with `{ isAuthorized, context }`. */
   readonly simpleResponses: boolean;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,5 +1,6 @@
 // The rules file: its JSON schema, checked with precise errors, turned into typed rules.
 import { RulesError } from '../errors';
+import { isRecord } from '../is-record';
 import { parseRoute, type RouteTemplate } from './route';
 
 /** A grant or deny entry: `group:<name>`, `scope:<name>`, `claim:<name>=<value>` or `authenticated`. */
@@ -42,10 +43,6 @@ const NAME = /^[\x21-\x7e]+$/;
 /** A claim value to compare with: printable ASCII, spaces allowed inside. */
 const CLAIM_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 const GRANT_HELP = 'use "group:<name>", "scope:<name>", "claim:<name>=<value>" or "authenticated"';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function checkKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>, where: string): void {
   for (const key of Object.keys(value)) {
@@ -95,7 +92,7 @@ function parseGrants(value: unknown, where: string): Grant[] {
  */
 function parseBindings(value: unknown, template: RouteTemplate, where: string): Binding[] {
   if (value === undefined) return [];
-  if (!isPlainObject(value) || Object.keys(value).length === 0) {
+  if (!isRecord(value) || Object.keys(value).length === 0) {
     throw new RulesError(where, 'must be an object mapping path parameters to claim names, like { "userId": "sub" }');
   }
   const bindings = Object.entries(value).map(([param, claim]): Binding => {
@@ -118,7 +115,7 @@ function parseBindings(value: unknown, template: RouteTemplate, where: string): 
 
 function parseRouteRule(raw: unknown, index: number, seen: Map<string, string>): RouteRule {
   const where = `routes[${index}]`;
-  if (!isPlainObject(raw)) throw new RulesError(where, 'must be an object like { "route": "GET /pets", "allow": [...] }');
+  if (!isRecord(raw)) throw new RulesError(where, 'must be an object like { "route": "GET /pets", "allow": [...] }');
   checkKeys(raw, ROUTE_KEYS, where);
   const template = parseRoute(raw['route'], `${where}.route`);
   const key = `${template.method} ${template.shape}`;
@@ -144,7 +141,7 @@ function parseRouteRule(raw: unknown, index: number, seen: Map<string, string>):
  * duplicate route).
  */
 export function parseRuleSet(doc: unknown): RuleSet {
-  if (!isPlainObject(doc)) throw new RulesError('rules', 'must be a JSON object with a "routes" array');
+  if (!isRecord(doc)) throw new RulesError('rules', 'must be a JSON object with a "routes" array');
   checkKeys(doc, TOP_KEYS, 'rules');
   const rawRoutes = doc['routes'];
   if (!Array.isArray(rawRoutes) || rawRoutes.length === 0) {

@@ -1,12 +1,12 @@
 // API Gateway HTTP API with a Lambda REQUEST authorizer (payload 2.0 or 1.0; IAM policy or simple responses), its cache
 // keyed by identity-source values, a Lambda proxy integration (payload 2.0) and a CorsConfiguration.
+import { isRecord } from '../../../src/is-record';
 import { createRouter, evaluatePolicy, type Routed } from '../../../tests/helpers/oracle';
 import {
   checkContext,
   checkPolicyAnswer,
   domainName,
   executeApiArn,
-  isRecord,
   MalformedProxyResult,
   policyAnswerFields,
   proxyResultParts,

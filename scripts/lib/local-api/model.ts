@@ -1,4 +1,5 @@
 // What the local API needs to know of an API Gateway flavour (REST or HTTP API): its events, answers and rules, behind one interface.
+import { isRecord } from '../../../src/is-record';
 import type { Routed, Router } from '../../../tests/helpers/oracle';
 import { headerValue, type IncomingRequest } from './request';
 
@@ -104,7 +105,6 @@ export interface ApiModel {
   cors(request: IncomingRequest, answer: HttpAnswer, integration: boolean): HttpAnswer;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringOrStrings = (v: unknown): boolean =>
   typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string'));
 
@@ -139,8 +139,6 @@ export function policyAnswerFields(answer: unknown): { principalId: string; poli
   const a = answer as { principalId: string; policyDocument: { Statement: unknown[] }; context?: Record<string, unknown> | null };
   return { principalId: a.principalId, policyDocument: a.policyDocument, context: a.context ?? {} };
 }
-
-export { isRecord };
 
 /** The execute-api ARN of a request (a REST methodArn, an HTTP API routeArn): `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD><path>`. */
 export function executeApiArn(method: string, path: string, api: Api): string {

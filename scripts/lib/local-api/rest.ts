@@ -1,11 +1,11 @@
 // API Gateway REST API, as template.yaml sets it up: a TOKEN or REQUEST authorizer, the authorizer cache, a Lambda proxy
 // integration (payload 1.0), SAM's CORS preflight mocks and the template's gateway responses.
+import { isRecord } from '../../../src/is-record';
 import { createRouter, evaluatePolicy, type Routed } from '../../../tests/helpers/oracle';
 import {
   checkPolicyAnswer,
   domainName,
   executeApiArn,
-  isRecord,
   MalformedProxyResult,
   policyAnswerFields,
   proxyResultParts,
