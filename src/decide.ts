@@ -1,7 +1,7 @@
 // The decision step: route → grants → plan → answer → reason, for an already verified caller.
 // Pure: no tokens, no I/O. The handler, the rules tool and the benchmarks all call it.
 import type { CallerFacts, CompiledRules, Entitlement, RouteRule } from './rules';
-import type { HttpMethod } from './rules/route';
+import { splitPath, type HttpMethod } from './rules/route';
 import { canonicalPath, type RoutingModel } from './rules/routing';
 import type { PolicyBuilder, PolicyPlan } from './policy';
 import { abstractBound, instantiate, type AbstractEntitlements } from './policy/bound';
@@ -61,7 +61,7 @@ interface Grants {
 
 /** The path's segments at a bound route's parameters equal the caller's values. */
 function boundValuesMatch(rule: RouteRule, entitlement: Entitlement, path: string): boolean {
-  const parts = path === '/' ? [] : path.slice(1).split('/');
+  const parts = splitPath(path);
   return rule.bind.every((b, i) => parts[b.segment] === entitlement.values[i]);
 }
 

@@ -10,7 +10,7 @@ import { parseResourceArn, type ResourceArn } from '../policy/arn';
 import { compileGlobs } from '../policy/glob';
 import { estimatePolicyBytes } from '../policy/render';
 import type { CompiledRules, RouteRule, RoutingModel, Signature } from '../rules';
-import { HTTP_METHODS, type HttpMethod } from '../rules/route';
+import { HTTP_METHODS, splitPath, type HttpMethod } from '../rules/route';
 import { respond, type Rendered } from '../response';
 import { API_OPTION, COMMON_OPTIONS, commaList, RULES_OPTION, type Command, type ParsedArgs } from './args';
 import { callerFor, grantText, type CallerInput, type TokenUse } from './callers';
@@ -171,7 +171,8 @@ function holds(rules: CompiledRules, signature: Signature, text: string): boolea
 
 /** Why a bound route grants nothing, or why the path's value is not the caller's. */
 function boundCause(rules: CompiledRules, route: RouteRule, signature: Signature, path: string): Cause {
-  const parts = path === '/' ? [] : path.replace(/\/$/, '').slice(1).split('/');
+  // A REST path may end in one `/` (API Gateway routes it as without).
+  const parts = splitPath(path.replace(/\/$/, ''));
   for (const b of route.bind) {
     const bound = signature.bound[rules.boundClaims.indexOf(b.claim)];
     if (bound === undefined) continue;

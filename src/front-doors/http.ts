@@ -4,7 +4,7 @@ import { authorizationHeader } from '../credentials';
 import { DeploymentError, EventError } from '../errors';
 import { isRecord } from '../is-record';
 import { parseResourceArn, type ResourceArn } from '../policy/arn';
-import { HTTP_METHODS } from '../rules/route';
+import { HTTP_METHODS, splitPath } from '../rules/route';
 import type { AuthorizerRequest } from './request';
 
 type Event = Readonly<Record<string, unknown>>;
@@ -54,7 +54,7 @@ function matchedRoute(routeKey: unknown, arn: ResourceArn): string {
   if (routeKey === '$default') return '$default';
   const key = routeKeyParts(routeKey);
   if (key.method !== 'ANY' && key.method !== arn.method) throw new EventError('routeKey has another method than routeArn');
-  const parts = arn.path === '/' ? [] : arn.path.slice(1).split('/');
+  const parts = splitPath(arn.path);
   const last = key.segments.length - 1;
   for (let i = 0; i <= last; i++) {
     const seg = key.segments[i] as RouteKeyParts['segments'][number];
