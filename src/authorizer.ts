@@ -12,7 +12,7 @@ import { ConfigurationError, CredentialError, DeploymentError, EventError, JwksF
 import { openDoor, type AuthorizerRequest } from './front-doors';
 import { createPolicyBuilder, TYPICAL_PREFIX_LENGTH, type PolicyBuilder } from './policy';
 import { compileRules, type CompiledRules } from './rules';
-import { canonicalPath } from './rules/routing';
+import { governingRoute } from './rules/routing';
 import { fault, respond, unauthorized, type AuthorizerResponse, type Rendered } from './response';
 import { createTracing, type Tracing } from './tracing';
 import { createVerifier, type Claims, type TokenVerifier, type VerifierOptions } from './verifier';
@@ -118,8 +118,8 @@ function announce(info: InfoLog, logger: Logger, config: Config, rules: Compiled
 /** The governing route for a failure line, when the request got that far. */
 function routeOf(rules: CompiledRules, request: AuthorizerRequest | undefined): string | null {
   if (request === undefined) return null;
-  const canonical = canonicalPath(request.api, request.arn.path);
-  return 'problem' in canonical ? null : (rules.route(request.api, request.arn.method, canonical.path)?.route ?? null);
+  const governed = governingRoute(rules, request.api, request.arn.method, request.arn.path);
+  return 'problem' in governed ? null : (governed.route?.route ?? null);
 }
 
 /** Logs a failure and returns the error API Gateway maps: Unauthorized (401) or a fault (500). */

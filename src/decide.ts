@@ -2,7 +2,7 @@
 // Pure: no tokens, no I/O. The handler, the rules tool and the benchmarks all call it.
 import type { CallerFacts, CompiledRules, Entitlement, RouteRule } from './rules';
 import { splitPath, type HttpMethod } from './rules/route';
-import { canonicalPath, type RoutingModel } from './rules/routing';
+import { governingRoute, type RoutingModel } from './rules/routing';
 import type { PolicyBuilder, PolicyPlan } from './policy';
 import { abstractBound, instantiate, type AbstractEntitlements } from './policy/bound';
 import { createGenerations } from './generations';
@@ -71,9 +71,9 @@ function judge(
   target: DecisionTarget,
   entitlements: readonly Entitlement[],
 ): { allowed: boolean; route: RouteRule | undefined; reason: DecisionReason } {
-  const canonical = canonicalPath(target.model, target.path);
-  if ('problem' in canonical) return { allowed: false, route: undefined, reason: canonical.problem };
-  const route = rules.route(target.model, target.method, canonical.path);
+  const governed = governingRoute(rules, target.model, target.method, target.path);
+  if ('problem' in governed) return { allowed: false, route: undefined, reason: governed.problem };
+  const { route, path } = governed;
   const matched = target.matchedRoute;
   if (matched !== undefined && matched !== '$default' && (route === undefined || routeShape(route) !== matched)) {
     return { allowed: false, route, reason: 'route-mismatch' };
@@ -81,7 +81,7 @@ function judge(
   if (route === undefined) return { allowed: false, route, reason: 'no-route' };
   const entitlement = entitlements[route.index] as Entitlement;
   if (!entitlement.granted) return { allowed: false, route, reason: entitlement.problem ?? 'not-granted' };
-  if (route.bind.length > 0 && !boundValuesMatch(route, entitlement, canonical.path)) {
+  if (route.bind.length > 0 && !boundValuesMatch(route, entitlement, path)) {
     return { allowed: false, route, reason: 'bound-mismatch' };
   }
   return { allowed: true, route, reason: 'granted' };

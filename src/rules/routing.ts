@@ -95,9 +95,20 @@ export type PathProblem = 'empty-segment';
  * Any other empty segment (`/pets//17`) is not routed by this authorizer: its routing is not
  * documented, so it is denied.
  */
-export function canonicalPath(model: RoutingModel, path: string): { readonly path: string } | { readonly problem: PathProblem } {
+function canonicalPath(model: RoutingModel, path: string): { readonly path: string } | { readonly problem: PathProblem } {
   let canonical = path;
   if (model === 'rest' && canonical.length > 1 && canonical.endsWith('/')) canonical = canonical.slice(0, -1);
   if (canonical !== '/' && (canonical.includes('//') || canonical.endsWith('/'))) return { problem: 'empty-segment' };
   return { path: canonical };
+}
+
+/** The rule governing `method path` once the path is made canonical (and that path), or why the path cannot be routed. */
+export function governingRoute(
+  router: Router,
+  model: RoutingModel,
+  method: HttpMethod,
+  path: string,
+): { readonly path: string; readonly route: RouteRule | undefined } | { readonly problem: PathProblem } {
+  const canonical = canonicalPath(model, path);
+  return 'problem' in canonical ? canonical : { path: canonical.path, route: router.route(model, method, canonical.path) };
 }

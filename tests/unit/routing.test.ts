@@ -1,5 +1,6 @@
 // Routing: which rule governs a request, by API Gateway's precedence.
 import { compileRules } from '../../src/rules';
+import { governingRoute } from '../../src/rules/routing';
 
 const rules = compileRules({
   routes: [
@@ -98,5 +99,23 @@ describe('routing: HTTP APIs', () => {
 
     // Assess
     expect(routes).toEqual([httpRoute, restRoute]);
+  });
+});
+
+describe('routing: the governing route of an asked path', () => {
+  it.each([
+    // REST routes one trailing slash as without it; HTTP APIs do not match it.
+    ['rest', '/pets/17/', { path: '/pets/17', route: 'GET /pets/{petId}' }],
+    ['http', '/pets/17/', { problem: 'empty-segment' }],
+    ['rest', '/pets//17', { problem: 'empty-segment' }],
+    ['http', '/pets//17', { problem: 'empty-segment' }],
+    ['rest', '/', { path: '/', route: 'GET /' }],
+    ['rest', '/nowhere', { path: '/nowhere', route: undefined }],
+  ] as const)('on a %s API, GET %s is %j', (model, path, expected) => {
+    // Act
+    const governed = governingRoute(rules, model, 'GET', path);
+
+    // Assess
+    expect('problem' in governed ? governed : { path: governed.path, route: governed.route?.route }).toEqual(expected);
   });
 });
