@@ -10,6 +10,7 @@ import { parseResourceArn, type ResourceArn } from '../policy/arn';
 import { compileGlobs } from '../policy/glob';
 import { estimatePolicyBytes } from '../policy/render';
 import type { CompiledRules, RouteRule, RoutingModel, Signature } from '../rules';
+import { canonicalPath } from '../rules/routing';
 import { HTTP_METHODS, splitPath, type HttpMethod } from '../rules/route';
 import { respond, type Rendered } from '../response';
 import { API_OPTION, COMMON_OPTIONS, commaList, RULES_OPTION, type Command, type ParsedArgs } from './args';
@@ -169,10 +170,15 @@ function holds(rules: CompiledRules, signature: Signature, text: string): boolea
   return i >= 0 && signature.holds[i] === true;
 }
 
+/** The path as the API routes it (a REST path without its trailing `/`); as asked when it cannot be routed. */
+function routedPath(model: RoutingModel, path: string): string {
+  const canonical = canonicalPath(model, path);
+  return 'problem' in canonical ? path : canonical.path;
+}
+
 /** Why a bound route grants nothing, or why the path's value is not the caller's. */
 function boundCause(rules: CompiledRules, route: RouteRule, signature: Signature, path: string): Cause {
-  // A REST path may end in one `/` (API Gateway routes it as without).
-  const parts = splitPath(path.replace(/\/$/, ''));
+  const parts = splitPath(path);
   for (const b of route.bind) {
     const bound = signature.bound[rules.boundClaims.indexOf(b.claim)];
     if (bound === undefined) continue;
@@ -211,9 +217,10 @@ export function causeOf(rules: CompiledRules, topDeny: readonly string[], decisi
     case 'missing-claim':
     case 'unsafe-claim':
     case 'bound-mismatch':
-      return boundCause(rules, route as RouteRule, signature, request.path);
+      return boundCause(rules, route as RouteRule, signature, routedPath(model, request.path));
     case 'no-route': {
-      const other = HTTP_METHODS.find((m) => m !== request.method && rules.route(model, m, request.path) !== undefined);
+      const path = routedPath(model, request.path);
+      const other = HTTP_METHODS.find((m) => m !== request.method && rules.route(model, m, path) !== undefined);
       const resource = model === 'rest' && other !== undefined ? ` (the path is routed for ${other}, but its resource has no ${request.method} or ANY rule: REST APIs pick the resource first)` : '';
       return { kind: 'routing', message: `no route of the rules governs ${requestText(request)}${resource}` };
     }

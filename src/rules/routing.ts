@@ -95,7 +95,7 @@ export type PathProblem = 'empty-segment';
  * Any other empty segment (`/pets//17`) is not routed by this authorizer: its routing is not
  * documented, so it is denied.
  */
-function canonicalPath(model: RoutingModel, path: string): { readonly path: string } | { readonly problem: PathProblem } {
+export function canonicalPath(model: RoutingModel, path: string): { readonly path: string } | { readonly problem: PathProblem } {
   let canonical = path;
   if (model === 'rest' && canonical.length > 1 && canonical.endsWith('/')) canonical = canonical.slice(0, -1);
   if (canonical !== '/' && (canonical.includes('//') || canonical.endsWith('/'))) return { problem: 'empty-segment' };

@@ -159,6 +159,32 @@ describe('explain says what decided', () => {
     expect(shown.because).toMatchObject(because);
   });
 
+  it.each(['/pets', '/pets/'])('says a REST resource without the method is no route, for POST %s', (path) => {
+    // Prepare
+    const args = ['explain', '--rules', rulesFile, '--json', '--groups', 'admins', 'POST', path];
+
+    // Act
+    const shown = jsonOf<Explained>(runTool(args));
+
+    // Assess
+    expect(shown.reason).toBe('no-route');
+    expect(shown.because.message).toBe(
+      `no route of the rules governs POST ${path} (the path is routed for GET, but its resource has no POST or ANY rule: REST APIs pick the resource first)`,
+    );
+  });
+
+  it('names the path\'s bound value when a REST path ends in /', () => {
+    // Prepare
+    const args = ['explain', '--rules', rulesFile, '--json', 'GET', '/users/someone-else/pets/'];
+
+    // Act
+    const shown = jsonOf<Explained>(runTool(args));
+
+    // Assess
+    expect(shown.reason).toBe('bound-mismatch');
+    expect(shown.because.message).toBe(`{userId} is "someone-else" but the caller's sub is "${SAMPLE_SUB}": only the caller's own value is granted`);
+  });
+
   it('names a bound claim the token lacks', () => {
     // Prepare
     const args = ['explain', '--rules', rulesFile, '--json', 'GET', '/tenants/acme/pets'];
