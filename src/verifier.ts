@@ -186,6 +186,11 @@ function claimedJwksUri(uriOf: ReadonlyMap<string, string>, token: string): stri
   }
 }
 
+/** verifySync could not answer because the key set (or its key for the token's kid) is not cached yet: verify() fetches it. */
+function needsFetch(err: unknown): boolean {
+  return err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError;
+}
+
 /** The pools' issuers, their key sets (fetched, cached, hydrated) and aws-jwt-verify's verifier over them. */
 function keySets(config: Pick<Config, 'userPoolIds' | 'jwksEndpoint'>, options: VerifierOptions) {
   const fetcher = new JwksFetcher({ ...options, endpoint: config.jwksEndpoint });
@@ -214,6 +219,11 @@ export function createVerifier(
   const { store, verifier, uriOf } = keySets(config, options);
   const cache = claimsCache(options.claimsCacheSize ?? DEFAULT_CLAIMS_CACHE_SIZE);
   const claimedUri = (token: string): string | undefined => claimedJwksUri(uriOf, token);
+  /** The key set to doubt when a signature fails against one that has verified nothing yet (its URI), else undefined. */
+  const doubtedKeySet = (token: string, err: unknown): string | undefined => {
+    const uri = err instanceof JwtInvalidSignatureError ? claimedUri(token) : undefined;
+    return uri === undefined || store.isProven(uri) ? undefined : uri;
+  };
   /**
    * A signature that fails against a key set that has verified nothing yet may be the set's fault
    * (a glitch served a wrong key under the real kid): fetch again and retry once; if the set did
@@ -223,8 +233,8 @@ export function createVerifier(
     try {
       return await verifyFetching(token);
     } catch (err) {
-      const uri = err instanceof JwtInvalidSignatureError ? claimedUri(token) : undefined;
-      if (uri === undefined || store.isProven(uri)) throw err;
+      const uri = doubtedKeySet(token, err);
+      if (uri === undefined) throw err;
       if (!retried && (await store.refresh(uri))) return verifyDoubting(token, true);
       throw new JwksFault('JwtInvalidSignatureError', 'the signature does not verify with a key set that has verified no token yet');
     }
@@ -234,9 +244,7 @@ export function createVerifier(
     try {
       return verifier.verifySync(token);
     } catch (err) {
-      if (err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError) {
-        return verifier.verify(token);
-      }
+      if (needsFetch(err)) return verifier.verify(token);
       throw err;
     }
   };
@@ -264,10 +272,8 @@ export function createVerifier(
       try {
         claims = verifier.verifySync(token);
       } catch (err) {
-        if (err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError) return undefined;
-        // A signature refused by a key set that has verified nothing yet may be the set's fault: verify() doubts it.
-        const uri = err instanceof JwtInvalidSignatureError ? claimedUri(token) : undefined;
-        if (uri !== undefined && !store.isProven(uri)) return undefined;
+        // A key set to fetch, or a signature refused by a key set that may be at fault: verify() answers.
+        if (needsFetch(err) || doubtedKeySet(token, err) !== undefined) return undefined;
         throw refused(token, err);
       }
       return accepted(token, claims);
