@@ -140,7 +140,7 @@ export class JwksStore implements JwksCache {
         if (!set.keys.has(kid)) this.lastMiss.set(jwksUri, this.now());
       } catch (err) {
         // The key set could not be had: whatever the cache holds, this kid cannot be checked.
-        throw err instanceof JwksFault ? err : new JwksFault(faultName(err), (err as Error).message.slice(0, 300));
+        throw toFault(err);
       }
     }
     const set = this.sets.get(jwksUri);
@@ -217,7 +217,7 @@ export class JwksStore implements JwksCache {
     try {
       set = loadKeySet(await this.options.fetcher.fetch(jwksUri));
     } catch (err) {
-      const problem = err instanceof JwksFault ? err : new JwksFault(faultName(err), (err as Error).message.slice(0, 300));
+      const problem = toFault(err);
       this.lastProblem.set(jwksUri, problem);
       this.lastMiss.set(jwksUri, this.now());
       throw problem;
@@ -234,7 +234,12 @@ export class JwksStore implements JwksCache {
   }
 }
 
-/** aws-jwt-verify's fetch errors do not set `name` (and minifying renames classes). */
-function faultName(err: unknown): string {
-  return err instanceof NonRetryableFetchError ? 'NonRetryableFetchError' : 'FetchError';
+/**
+ * A failure to have a key set as a JwksFault. aws-jwt-verify's fetch errors do not set `name` (and
+ * minifying renames classes), so it is named here.
+ */
+function toFault(err: unknown): JwksFault {
+  if (err instanceof JwksFault) return err;
+  const name = err instanceof NonRetryableFetchError ? 'NonRetryableFetchError' : 'FetchError';
+  return new JwksFault(name, (err as Error).message.slice(0, 300));
 }
