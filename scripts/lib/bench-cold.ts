@@ -1,5 +1,6 @@
 // Bench helper: cold starts as wall time of spawned `node` processes, variants interleaved, medians compared.
 import { spawn } from 'node:child_process';
+import { median } from './bench-targets';
 
 /** One way to start: `node -e <code>` with an environment. */
 export interface ColdVariant {
@@ -31,12 +32,6 @@ function timeOnce(code: string, env: NodeJS.ProcessEnv, cwd: string): Promise<nu
 }
 
 const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
-
-function median(xs: readonly number[]): number {
-  const s = sorted(xs);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 /**
  * Runs every variant `runs` times, interleaved (one of each per round, the order rotating), and

@@ -1,4 +1,5 @@
 // The demo users' JWTs read and forged for the checks: never verified here (Cognito just issued them; the authorizer verifies).
+import { isRecord } from '../../../src/is-record';
 
 /** The `sub` claim of a JWT (read, not verified: Cognito just issued it). */
 export function subOf(jwt: string): string {
@@ -10,7 +11,7 @@ export function subOf(jwt: string): string {
 function claimsOf(jwt: string): Record<string, unknown> {
   try {
     const payload: unknown = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+    return isRecord(payload) ? payload : {};
   } catch {
     return {};
   }
